@@ -1,0 +1,11 @@
+mod connection;
+mod insights;
+mod progress;
+mod score;
+mod steps;
+
+pub use connection::ConnectionBadge;
+pub use insights::InsightsFeed;
+pub use progress::OverallProgress;
+pub use score::ScoreSummary;
+pub use steps::StepList;

@@ -1,0 +1,112 @@
+import { test, expect, Page } from "@playwright/test";
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+import { AddressInfo } from "net";
+
+const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8");
+const shots = path.join(__dirname, "..", "screenshots");
+
+async function hydrated(page: Page) {
+  await page.locator("body[data-hydrated]").waitFor();
+}
+
+async function expectAllStepsCompleted(page: Page) {
+  const steps = page.getByRole("list", { name: "Pipeline steps" }).getByRole("listitem");
+  await expect(steps).toHaveCount(5);
+  for (const name of ["analyzing", "planning", "writing", "validating", "polishing"]) {
+    await expect(page.locator(`li[data-step="${name}"]`)).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
+  }
+  await expect(page.getByRole("progressbar", { name: "Overall progress" })).toHaveAttribute("aria-valuenow", "100");
+}
+
+test("a pasted resume and job posting stream through all five steps", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  await page.getByLabel("Resume text").fill(fixture("gdg_data_analyst.txt"));
+  await page.getByLabel("Job posting", { exact: true }).fill(fixture("gdg_jd_data_analyst.txt"));
+  await page.screenshot({ path: path.join(shots, "upload-desktop.png"), fullPage: true });
+  await page.getByRole("button", { name: "Tailor my resume" }).click();
+
+  await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+  await expectAllStepsCompleted(page);
+  const insights = page.locator('ul[aria-live="polite"] > li');
+  await expect(insights.first()).toBeVisible();
+  expect(await insights.count()).toBeLessThanOrEqual(4);
+  await expect(page.getByRole("heading", { name: "Your tailored resume is ready" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "See the results" })).toBeVisible();
+  await expect(page.getByRole("status")).toHaveAttribute("data-connection", "Up to date");
+  await page.screenshot({ path: path.join(shots, "processing-done-desktop.png"), fullPage: true });
+
+  // What the page shows is the server's own snapshot.
+  const jobId = page.url().split("/").pop();
+  const snapshot = await (await page.request.get(`/api/jobs/${jobId}/snapshot`)).json();
+  expect(snapshot.status).toBe("completed");
+  await expect(page.locator("span.count")).toHaveText(`${snapshot.insights.length} so far`);
+});
+
+test("the server's validation errors show next to the form", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  await page.getByLabel("Job posting", { exact: true }).fill("Senior data analyst. Requirements: SQL.");
+  await page.getByRole("button", { name: "Tailor my resume" }).click();
+  await expect(page.getByRole("alert")).toContainText("Add your resume");
+  await expect(page.getByLabel("Resume text")).toHaveAttribute("aria-invalid", "true");
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test("an unknown job shows a clear not-found page", async ({ page }) => {
+  const response = await page.goto("/jobs/00000000-0000-4000-8000-000000000000");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Job not found" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Tailor a resume" })).toBeVisible();
+});
+
+/** Serves the job page slowly: headers at once, the body in pieces over a few seconds. */
+async function slowJobServer(html: string, totalMs: number) {
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    const pieces = 12;
+    const size = Math.ceil(html.length / pieces);
+    let i = 0;
+    const timer = setInterval(() => {
+      res.write(html.slice(i * size, (i + 1) * size));
+      i += 1;
+      if (i >= pieces) {
+        clearInterval(timer);
+        res.end();
+      }
+    }, totalMs / pieces);
+    req.on("close", () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/jobs/visual-designer`, close: () => server.close() };
+}
+
+test("a reload while the job is in flight continues to the same final state", async ({ page }) => {
+  const jobPage = await slowJobServer(fixture("18f_visual-designer.html"), 6000);
+  try {
+    await page.goto("/");
+    await hydrated(page);
+    await page.getByLabel("Resume text").fill(fixture("pwdevens_designer_elizabeth_ross.txt"));
+    await page.getByLabel("Job posting URL").fill(jobPage.url);
+    await page.getByRole("button", { name: "Tailor my resume" }).click();
+    await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+    await expect(page.locator('li[data-step="analyzing"]')).toHaveAttribute("data-status", "running");
+    await page.screenshot({ path: path.join(shots, "processing-running-desktop.png"), fullPage: true });
+
+    await page.reload();
+    // The reloaded page is rendered from the snapshot: still mid-job.
+    await expect(page.locator('li[data-step="polishing"]')).not.toHaveAttribute("data-status", "completed");
+    await hydrated(page);
+    await expectAllStepsCompleted(page);
+
+    const jobId = page.url().split("/").pop();
+    const snapshot = await (await page.request.get(`/api/jobs/${jobId}/snapshot`)).json();
+    expect(snapshot.status).toBe("completed");
+    await expect(page.locator("span.count")).toHaveText(`${snapshot.insights.length} so far`);
+  } finally {
+    jobPage.close();
+  }
+});

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what building (and, with `test`, testing) Tailor needs, from the
+# package registries only, and does nothing slow when it is already there:
+#   - the wasm32-unknown-unknown Rust target
+#   - wasm-bindgen (crate wasm-bindgen-cli) at exactly Cargo.lock's version
+#   - wasm-opt (npm package binaryen) for release builds
+#   - with `test`: Debian's chromium and end2end/'s npm packages
+# Usage: scripts/ensure-tools.sh build|test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-build}"
+tools="$PWD/target/tools"
+export PATH="$HOME/.cargo/bin:$tools/node_modules/.bin:$PATH"
+
+say() { printf '==> %s\n' "$*"; }
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# The CLI refuses a .wasm built by any other wasm-bindgen version.
+want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" != "$want" ]; then
+  say "installing wasm-bindgen-cli $want (found: ${have:-none}); a few minutes, once"
+  # --locked first; the CLI's own lock file has at times named a crate
+  # version the registry no longer serves, so fall back to a fresh resolve.
+  cargo install wasm-bindgen-cli --version "$want" --locked \
+    || cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+if ! command -v wasm-opt >/dev/null 2>&1; then
+  say "installing wasm-opt (npm binaryen) into target/tools"
+  mkdir -p "$tools"
+  npm install --prefix "$tools" --no-audit --no-fund --silent binaryen@132.0.0
+fi
+
+if [ "$mode" = test ]; then
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Debian's chromium"
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  fi
+  # Playwright drives the system Chromium; it must never download a browser.
+  export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+  stamp=end2end/node_modules/.installed-lock
+  if [ ! -f "$stamp" ] || ! cmp -s end2end/package-lock.json "$stamp"; then
+    say "installing end2end's npm packages"
+    (cd end2end && npm ci --no-audit --no-fund --silent)
+    cp end2end/package-lock.json "$stamp"
+  fi
+fi

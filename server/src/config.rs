@@ -1,0 +1,93 @@
+//! Command-line flags, each with an environment fallback (the names scripts
+//! and tests rely on are fixed by DESIGN.md).
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "tailor", version, about = "Tailor: tailored resumes that never invent a fact")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Flags for `serve`, which is what a bare `tailor` does.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web app (the default).
+    Serve(ServeArgs),
+    /// Run the pipeline once, without a server, and write the results.
+    Run(RunArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TAILOR_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// Where jobs are kept.
+    #[arg(long, env = "TAILOR_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// Database URL; default: SQLite in the data directory.
+    #[arg(long, env = "TAILOR_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Seconds between heartbeats on an idle event stream.
+    #[arg(long, env = "TAILOR_HEARTBEAT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub heartbeat_secs: u64,
+    /// Allow job URLs on loopback and private networks (tests need it).
+    #[arg(long, env = "TAILOR_ALLOW_PRIVATE_URLS", default_value_t = false)]
+    pub allow_private_urls: bool,
+    /// Days a finished job and its inputs are kept.
+    #[arg(long, env = "TAILOR_RETENTION_DAYS", default_value_t = 7)]
+    pub retention_days: u64,
+    /// Seconds a finished job's event log stays in memory.
+    #[arg(long, env = "TAILOR_FINISHED_TTL_SECS", default_value_t = 3600)]
+    pub finished_ttl_secs: u64,
+    /// Most jobs running at once; more are refused with 429 until one ends.
+    #[arg(long, env = "TAILOR_MAX_RUNNING_JOBS", default_value_t = 32)]
+    pub max_running_jobs: usize,
+}
+
+impl ServeArgs {
+    pub fn heartbeat(&self) -> Duration {
+        Duration::from_secs(self.heartbeat_secs)
+    }
+
+    pub fn finished_ttl(&self) -> Duration {
+        Duration::from_secs(self.finished_ttl_secs)
+    }
+}
+
+impl Default for ServeArgs {
+    fn default() -> Self {
+        ServeArgs {
+            addr: "127.0.0.1:3000".parse().expect("valid literal address"),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            heartbeat_secs: 15,
+            allow_private_urls: false,
+            retention_days: 7,
+            finished_ttl_secs: 3600,
+            max_running_jobs: 32,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// The resume: PDF, DOCX, TXT or Markdown.
+    #[arg(long)]
+    pub resume: PathBuf,
+    /// The job posting: a text file, or an http(s) URL.
+    #[arg(long)]
+    pub job: String,
+    /// Where to write the report and the renderings.
+    #[arg(long, default_value = "tailor-out")]
+    pub out: PathBuf,
+    /// Allow a job URL on loopback or a private network.
+    #[arg(long, env = "TAILOR_ALLOW_PRIVATE_URLS", default_value_t = false)]
+    pub allow_private_urls: bool,
+}

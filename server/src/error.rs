@@ -1,0 +1,91 @@
+//! API errors: typed, and mapped once to a status and a JSON body
+//! `{"error":{"code","message"}}`.
+
+use axum::{
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use tailor_common::{ApiErrorBody, ApiErrorDetail};
+
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("The request is larger than the {limit_mib} MiB limit.")]
+    TooLarge { limit_mib: usize },
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("No job with this id exists (it may have been removed).")]
+    JobNotFound,
+    #[error("Nothing at this address.")]
+    RouteNotFound,
+    #[error("The job is still running; its result is not ready yet.")]
+    JobRunning,
+    #[error("This job ended without a result; its error says why.")]
+    NoResult,
+    #[error("Too many jobs are running right now; try again in a moment.")]
+    Busy,
+    #[error("internal error: {0}")]
+    Internal(String),
+    #[error("The job store failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl ApiError {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::JobNotFound | ApiError::RouteNotFound => StatusCode::NOT_FOUND,
+            ApiError::JobRunning | ApiError::NoResult => StatusCode::CONFLICT,
+            ApiError::Busy => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Internal(_) | ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { code, .. } => code,
+            ApiError::TooLarge { .. } => "payload_too_large",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::JobNotFound => "job_not_found",
+            ApiError::RouteNotFound => "not_found",
+            ApiError::JobRunning => "job_running",
+            ApiError::NoResult => "no_result",
+            ApiError::Busy => "busy",
+            ApiError::Internal(_) => "internal",
+            ApiError::Store(_) => "store_error",
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = if status.is_server_error() {
+            // The detail goes to the log, not to the client.
+            tracing::error!(error = %self, "request failed");
+            "Something went wrong on the server; nothing was lost. Try again.".to_string()
+        } else {
+            self.to_string()
+        };
+        let body = ApiErrorBody {
+            error: ApiErrorDetail {
+                code: self.code().to_string(),
+                message,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}

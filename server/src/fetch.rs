@@ -1,0 +1,226 @@
+//! Fetching a job posting by URL, safely: only http(s), only public
+//! addresses unless the operator allows private ones, a connect and a total
+//! timeout, a size cap, and every redirect hop checked again. The address a
+//! name resolves to is checked and then pinned for the connection, so a DNS
+//! answer cannot change between the check and the connect.
+
+use std::{
+    net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr},
+    time::Duration,
+};
+
+use url::Url;
+
+pub const MAX_PAGE_BYTES: usize = 3 * 1024 * 1024;
+const MAX_REDIRECTS: usize = 5;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const TOTAL_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[derive(Debug, Clone)]
+pub struct JobPage {
+    pub final_url: String,
+    pub host: String,
+    pub html: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("'{0}' is not an http or https address.")]
+    InvalidUrl(String),
+    #[error("Tailor does not fetch {0}: it is on a private or local network. Paste the posting's text instead.")]
+    Refused(String),
+    #[error("The job page did not answer within {} seconds. Try again, or paste the posting's text.", TOTAL_TIMEOUT.as_secs())]
+    Timeout,
+    #[error("The job page is larger than {} MiB.", MAX_PAGE_BYTES / (1024 * 1024))]
+    TooLarge,
+    #[error("The job page answered with HTTP {0}.")]
+    Http(u16),
+    #[error("The job page could not be reached: {0}")]
+    Network(String),
+    #[error("The job page is not a web page or text (it is {0}).")]
+    NotText(String),
+    #[error("The job page redirected more than {MAX_REDIRECTS} times.")]
+    TooManyRedirects,
+}
+
+impl FetchError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FetchError::InvalidUrl(_) => "invalid_job_url",
+            FetchError::Refused(_) => "job_url_refused",
+            FetchError::Timeout => "job_url_timeout",
+            FetchError::TooLarge => "job_page_too_large",
+            FetchError::Http(_) => "job_url_http_error",
+            FetchError::Network(_) => "job_url_unreachable",
+            FetchError::NotText(_) => "job_url_not_text",
+            FetchError::TooManyRedirects => "job_url_redirects",
+        }
+    }
+
+    pub fn retryable(&self) -> bool {
+        match self {
+            FetchError::Timeout | FetchError::Network(_) => true,
+            FetchError::Http(status) => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+}
+
+pub async fn fetch_job_page(url: &str, allow_private: bool) -> Result<JobPage, FetchError> {
+    tokio::time::timeout(TOTAL_TIMEOUT, fetch(url, allow_private))
+        .await
+        .map_err(|_| FetchError::Timeout)?
+}
+
+async fn fetch(url: &str, allow_private: bool) -> Result<JobPage, FetchError> {
+    let mut url = Url::parse(url).map_err(|_| FetchError::InvalidUrl(url.to_string()))?;
+    for _ in 0..=MAX_REDIRECTS {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(FetchError::InvalidUrl(url.to_string()));
+        }
+        let host = url.host_str().ok_or_else(|| FetchError::InvalidUrl(url.to_string()))?.to_string();
+        let port = url.port_or_known_default().unwrap_or(80);
+        let addrs = resolve(&host, port, allow_private).await?;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(CONNECT_TIMEOUT)
+            .resolve_to_addrs(host.trim_start_matches('[').trim_end_matches(']'), &addrs)
+            .user_agent(concat!("Tailor/", env!("CARGO_PKG_VERSION"), " (self-hosted resume tailoring)"))
+            .no_proxy()
+            .build()
+            .map_err(|e| FetchError::Network(e.to_string()))?;
+        let mut response = client
+            .get(url.clone())
+            .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml,text/plain;q=0.9")
+            .send()
+            .await
+            .map_err(|e| FetchError::Network(e.without_url().to_string()))?;
+        let status = response.status();
+        if status.is_redirection() {
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .ok_or(FetchError::Http(status.as_u16()))?;
+            url = url.join(location).map_err(|_| FetchError::InvalidUrl(location.to_string()))?;
+            continue;
+        }
+        if !status.is_success() {
+            return Err(FetchError::Http(status.as_u16()));
+        }
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("text/html")
+            .to_ascii_lowercase();
+        if !(content_type.starts_with("text/") || content_type.contains("html") || content_type.contains("xml")) {
+            return Err(FetchError::NotText(content_type));
+        }
+        if response.content_length().is_some_and(|n| n > MAX_PAGE_BYTES as u64) {
+            return Err(FetchError::TooLarge);
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| FetchError::Network(e.without_url().to_string()))?
+        {
+            if body.len() + chunk.len() > MAX_PAGE_BYTES {
+                return Err(FetchError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        return Ok(JobPage {
+            final_url: url.to_string(),
+            host,
+            html: String::from_utf8_lossy(&body).into_owned(),
+        });
+    }
+    Err(FetchError::TooManyRedirects)
+}
+
+async fn resolve(host: &str, port: u16, allow_private: bool) -> Result<Vec<SocketAddr>, FetchError> {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let addrs: Vec<SocketAddr> = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::lookup_host((bare, port)))
+        .await
+        .map_err(|_| FetchError::Timeout)?
+        .map_err(|e| FetchError::Network(format!("{host} could not be resolved ({e})")))?
+        .collect();
+    if addrs.is_empty() {
+        return Err(FetchError::Network(format!("{host} has no address")));
+    }
+    if !allow_private {
+        if let Some(bad) = addrs.iter().find(|a| !is_public(a.ip())) {
+            return Err(FetchError::Refused(format!("{host} ({})", bad.ip())));
+        }
+    }
+    Ok(addrs)
+}
+
+/// Whether an address is on the public internet: not loopback, private,
+/// link-local (cloud metadata lives at 169.254.169.254), shared, reserved,
+/// documentation, multicast or unspecified.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public_v4(v4),
+            None => is_public_v6(v6),
+        },
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, ..] = ip.octets();
+    !(ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b)) // shared address space (CGNAT)
+        || (a == 198 && (b == 18 || b == 19)) // benchmarking
+        || a >= 240) // reserved
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    let first = ip.segments()[0];
+    !(ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (first & 0xfe00) == 0xfc00 // unique local
+        || (first & 0xffc0) == 0xfe80 // link-local
+        || (first == 0x2001 && ip.segments()[1] == 0x0db8) // documentation
+        || ip.to_ipv4().is_some_and(|v4| !is_public_v4(v4)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_local_and_private_addresses() {
+        for ip in [
+            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
+            "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+        ] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip} must be refused");
+        }
+        for ip in ["93.184.215.14", "1.1.1.1", "2606:4700:4700::1111"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip} is public");
+        }
+    }
+
+    #[tokio::test]
+    async fn refuses_loopback_urls_unless_allowed() {
+        let err = fetch_job_page("http://127.0.0.1:9/job", false).await.unwrap_err();
+        assert_eq!(err.code(), "job_url_refused");
+        let err = fetch_job_page("http://localhost:9/job", false).await.unwrap_err();
+        assert_eq!(err.code(), "job_url_refused");
+        let err = fetch_job_page("file:///etc/passwd", true).await.unwrap_err();
+        assert_eq!(err.code(), "invalid_job_url");
+    }
+}

@@ -1,0 +1,84 @@
+#![recursion_limit = "256"]
+
+//! Tailor's server: the HTTP API, the SSE streams, the job hub, the store
+//! and the pipeline, plus the Leptos app rendered on the server.
+
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod fetch;
+pub mod hub;
+pub mod metrics;
+pub mod pipeline;
+pub mod routes;
+pub mod state;
+pub mod store;
+
+use std::sync::Arc;
+
+use axum::{http::header, response::IntoResponse, routing::get, Router};
+use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tailor_app::{api::ssr::JobLookup, shell, App};
+use tokio_util::sync::CancellationToken;
+use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
+
+use crate::{config::ServeArgs, error::ApiError, hub::Hub, metrics::Metrics, state::AppState, store::JobStore};
+
+/// Everything the server needs, wired together.
+pub fn build_state(
+    config: ServeArgs,
+    leptos_options: LeptosOptions,
+    store: Arc<dyn JobStore>,
+    shutdown: CancellationToken,
+) -> AppState {
+    let metrics = Arc::new(Metrics::default());
+    let hub = Arc::new(Hub::new(store, config.heartbeat(), shutdown, metrics.clone()));
+    AppState {
+        leptos_options,
+        hub,
+        metrics,
+        config: Arc::new(config),
+    }
+}
+
+/// The whole HTTP surface: the API, the metrics, the server-rendered pages
+/// and the static site.
+pub fn router(state: AppState) -> Router {
+    let hub = state.hub.clone();
+    let lookup = JobLookup {
+        snapshot: Arc::new(move |id| {
+            let hub = hub.clone();
+            Box::pin(async move { hub.store().snapshot(id).await.ok().flatten() })
+        }),
+        heartbeat_secs: state.config.heartbeat_secs,
+    };
+    let leptos_options = state.leptos_options.clone();
+    Router::new()
+        .merge(routes::api_router())
+        .route("/metrics", get(metrics))
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes_with_context(
+            &state,
+            generate_route_list(App),
+            move || provide_context(lookup.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // The default predicate never compresses text/event-stream: a
+        // compressor would hold events back.
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal("a request handler panicked".into()).into_response()
+        }))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}

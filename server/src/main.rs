@@ -1,0 +1,74 @@
+#![recursion_limit = "256"]
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::Parser;
+use leptos::config::get_configuration;
+use tailor_server::{
+    build_state,
+    config::{Cli, Command, ServeArgs},
+    router,
+    store::MemoryStore,
+};
+use tokio_util::sync::CancellationToken;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")))
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Run(args)) => tailor_server::cli::run(args).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut leptos_options = get_configuration(None)
+        .context("reading the Leptos configuration (LEPTOS_* variables)")?
+        .leptos_options;
+    leptos_options.site_addr = args.addr;
+    let shutdown = CancellationToken::new();
+    let addr = args.addr;
+    let ttl = args.finished_ttl();
+    let state = build_state(args, leptos_options, Arc::new(MemoryStore::new()), shutdown.clone());
+    tokio::spawn(state.hub.clone().run_sweeper(ttl, ttl.min(std::time::Duration::from_secs(60))));
+
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    tracing::info!("Tailor is listening on http://{addr}");
+    let signal = shutdown.clone();
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: ending open streams");
+        signal.cancel();
+    });
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown.cancelled_owned())
+        .await
+        .context("serving HTTP")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(term) => term,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

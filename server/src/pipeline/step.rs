@@ -1,0 +1,201 @@
+//! Running one step: its progress, its reports, its failure.
+
+use std::time::Instant;
+
+use tailor_common::{EventBody, Step, StepProgressPayload, StepStatus};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::{
+    engine::{self, EngineError},
+    hub::Hub,
+    store::StoreError,
+};
+
+/// Why a job stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    #[error("{error}")]
+    Engine { step: Step, error: EngineError },
+    #[error("{message}")]
+    Fetch { code: &'static str, message: String, retryable: bool },
+    #[error("internal error: {message}")]
+    Internal { step: Option<Step>, message: String },
+    #[error("the job store failed: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl Failure {
+    pub fn internal(step: Option<Step>, message: String) -> Self {
+        Failure::Internal { step, message }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Failure::Engine { error, .. } => error.code(),
+            Failure::Fetch { code, .. } => code,
+            Failure::Internal { .. } => "internal",
+            Failure::Store(_) => "store_error",
+        }
+    }
+
+    /// What the person reads.
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Internal { .. } | Failure::Store(_) => {
+                "Tailor hit an internal error on this job. Your inputs are kept; try again.".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    pub fn step(&self) -> Option<Step> {
+        match self {
+            Failure::Engine { step, .. } => Some(*step),
+            Failure::Fetch { .. } => Some(Step::Analyzing),
+            Failure::Internal { step, .. } => *step,
+            Failure::Store(_) => None,
+        }
+    }
+
+    pub fn retryable(&self) -> bool {
+        match self {
+            Failure::Engine { error, .. } => error.retryable(),
+            Failure::Fetch { retryable, .. } => *retryable,
+            Failure::Internal { .. } | Failure::Store(_) => true,
+        }
+    }
+}
+
+enum Report {
+    Progress(f64, String),
+    Event(EventBody),
+}
+
+/// Forwards an engine step's reports to the runner. The channel is bounded:
+/// a step that reports faster than the store appends simply waits.
+struct ChannelReporter(mpsc::Sender<Report>);
+
+impl engine::Reporter for ChannelReporter {
+    fn progress(&mut self, pct: f64, detail: &str) {
+        let _ = self.0.blocking_send(Report::Progress(pct, detail.to_string()));
+    }
+
+    fn emit(&mut self, body: EventBody) {
+        let _ = self.0.blocking_send(Report::Event(body));
+    }
+}
+
+fn progress(step: Step, status: StepStatus, pct: f64, eta_sec: Option<f64>, detail: Option<String>) -> EventBody {
+    EventBody::StepProgress(StepProgressPayload {
+        step,
+        status,
+        pct,
+        eta_sec,
+        detail,
+    })
+}
+
+/// A step that has started: it has published `running` and keeps the
+/// clock its ETA is computed from.
+pub struct StepRun<'a> {
+    hub: &'a Hub,
+    job_id: Uuid,
+    step: Step,
+    started: Instant,
+}
+
+/// Starts `step`: publishes it as running.
+pub async fn begin(hub: &Hub, job_id: Uuid, step: Step, detail: Option<String>) -> Result<StepRun<'_>, Failure> {
+    hub.publish(job_id, progress(step, StepStatus::Running, 0.0, None, detail)).await?;
+    Ok(StepRun {
+        hub,
+        job_id,
+        step,
+        started: Instant::now(),
+    })
+}
+
+/// Runs `work` as `step` from start to end.
+pub async fn run<T, F>(hub: &Hub, job_id: Uuid, step: Step, work: F) -> Result<T, Failure>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut dyn engine::Reporter) -> Result<T, EngineError> + Send + 'static,
+{
+    begin(hub, job_id, step, None).await?.work(work).await
+}
+
+impl StepRun<'_> {
+    pub fn hub(&self) -> &Hub {
+        self.hub
+    }
+
+    pub fn job_id(&self) -> Uuid {
+        self.job_id
+    }
+
+    /// Marks the step failed for a reason outside the engine.
+    pub async fn fail(self, detail: String) -> Result<(), Failure> {
+        let body = progress(self.step, StepStatus::Failed, 0.0, None, Some(detail));
+        self.hub.publish(self.job_id, body).await?;
+        Ok(())
+    }
+
+    /// Runs `work` on the blocking pool, streaming what it reports, then
+    /// publishes the step's end.
+    pub async fn work<T, F>(self, work: F) -> Result<T, Failure>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn engine::Reporter) -> Result<T, EngineError> + Send + 'static,
+    {
+        let StepRun {
+            hub,
+            job_id,
+            step,
+            started,
+        } = self;
+        let (tx, mut rx) = mpsc::channel(64);
+        let handle = tokio::task::spawn_blocking(move || work(&mut ChannelReporter(tx)));
+        while let Some(report) = rx.recv().await {
+            let body = match report {
+                Report::Progress(pct, detail) => {
+                    let pct = pct.clamp(0.0, 99.0);
+                    let elapsed = started.elapsed().as_secs_f64();
+                    // The remaining time at the pace so far.
+                    let eta = (pct > 0.0).then(|| elapsed * (100.0 - pct) / pct);
+                    progress(step, StepStatus::Running, pct, eta, Some(detail))
+                }
+                Report::Event(body) => body,
+            };
+            hub.publish(job_id, body).await?;
+        }
+        let outcome = handle.await;
+        let took = format!("Done in {}", human_duration(started.elapsed().as_secs_f64()));
+        match outcome {
+            Ok(Ok(value)) => {
+                hub.publish(job_id, progress(step, StepStatus::Completed, 100.0, None, Some(took)))
+                    .await?;
+                Ok(value)
+            }
+            Ok(Err(error)) => {
+                let body = progress(step, StepStatus::Failed, 0.0, None, Some(error.to_string()));
+                hub.publish(job_id, body).await?;
+                Err(Failure::Engine { step, error })
+            }
+            Err(join) => {
+                let message = if join.is_panic() { "the step panicked" } else { "the step was cancelled" };
+                tracing::error!(job = %job_id, step = step.as_str(), "{message}");
+                hub.publish(job_id, progress(step, StepStatus::Failed, 0.0, None, None)).await?;
+                Err(Failure::internal(Some(step), message.to_string()))
+            }
+        }
+    }
+}
+
+fn human_duration(secs: f64) -> String {
+    if secs < 1.0 {
+        format!("{:.0} ms", secs * 1000.0)
+    } else {
+        format!("{secs:.1} s")
+    }
+}

@@ -1,0 +1,35 @@
+//! The HTTP API. Each module holds one resource's handlers.
+
+mod jobs;
+mod start;
+mod stream;
+
+use axum::{
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+    Router,
+};
+
+use crate::{error::ApiError, state::AppState};
+
+pub use start::MAX_BODY_BYTES;
+
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/pipeline/start",
+            post(start::start_pipeline).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
+        .route("/api/jobs/{id}/stream", get(stream::stream_job))
+        .route("/api/jobs/{id}/snapshot", get(jobs::snapshot))
+        .route("/api/jobs/{id}/result", get(jobs::result))
+        // Unknown API paths answer in JSON, not with the app's HTML 404.
+        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::RouteNotFound }))
+}
+
+/// Job ids in paths: a malformed one is the client's mistake (400), not a 404
+/// or a 500.
+pub(crate) fn parse_job_id(raw: &str) -> Result<uuid::Uuid, ApiError> {
+    uuid::Uuid::parse_str(raw)
+        .map_err(|_| ApiError::bad_request("invalid_job_id", format!("'{raw}' is not a job id.")))
+}

@@ -1,0 +1,246 @@
+//! `POST /api/pipeline/start`: takes a resume and a job posting (JSON or
+//! multipart), creates the job and starts its pipeline.
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Multipart, Request, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    Json,
+};
+use serde::Deserialize;
+use tailor_common::{EventBody, JobStatus, JobStatusPayload, StartResponse};
+use uuid::Uuid;
+
+use crate::{
+    error::ApiError,
+    hub::now_ms,
+    pipeline,
+    state::AppState,
+    store::{JobInputs, ResumeUpload},
+};
+
+/// The largest request accepted: a 10 MiB resume file plus the form around it.
+pub const MAX_BODY_BYTES: usize = 11 * 1024 * 1024;
+/// The largest resume file or pasted text.
+pub const MAX_RESUME_BYTES: usize = 10 * 1024 * 1024;
+/// The largest pasted job posting.
+pub const MAX_JOB_TEXT_BYTES: usize = 512 * 1024;
+
+const RESUME_EXTENSIONS: [&str; 5] = ["pdf", "docx", "txt", "md", "markdown"];
+
+#[derive(Debug, Default, Deserialize)]
+struct StartJson {
+    resume_text: Option<String>,
+    job_text: Option<String>,
+    job_url: Option<String>,
+}
+
+pub async fn start_pipeline(State(app): State<AppState>, req: Request) -> Result<Response, ApiError> {
+    let wants_html = wants_html(req.headers());
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let inputs = if content_type.starts_with("application/json") {
+        from_json(req).await?
+    } else if content_type.starts_with("multipart/form-data") {
+        from_multipart(req).await?
+    } else {
+        return Err(ApiError::UnsupportedMediaType(
+            "Send the resume and job as application/json or multipart/form-data.".into(),
+        ));
+    };
+    let inputs = validate(inputs)?;
+
+    if app.metrics.jobs_running() >= app.config.max_running_jobs as u64 {
+        return Err(ApiError::Busy);
+    }
+    let job_id = Uuid::new_v4();
+    app.hub.store().create(job_id, inputs.clone(), now_ms()).await?;
+    app.hub
+        .publish(
+            job_id,
+            EventBody::JobStatus(JobStatusPayload {
+                status: JobStatus::Started,
+                reason: None,
+            }),
+        )
+        .await?;
+    app.metrics.job_started();
+    pipeline::spawn(app.pipeline_context(), job_id, inputs);
+
+    if wants_html {
+        // A plain HTML form (before the page's script has loaded) lands on
+        // the job's page.
+        return Ok(Redirect::to(&format!("/jobs/{job_id}")).into_response());
+    }
+    let body = StartResponse {
+        job_id,
+        stream_url: format!("/api/jobs/{job_id}/stream"),
+        snapshot_url: format!("/api/jobs/{job_id}/snapshot"),
+    };
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, format!("/jobs/{job_id}"))],
+        Json(body),
+    )
+        .into_response())
+}
+
+/// A browser's own form submission asks for HTML first; fetch and API
+/// clients ask for JSON (or anything).
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.starts_with("text/html"))
+}
+
+async fn from_json(req: Request) -> Result<RawInputs, ApiError> {
+    let body = Bytes::from_request(req, &()).await.map_err(|_| too_large())?;
+    let json: StartJson = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_json",
+            format!("The JSON body could not be read ({e}). Send resume_text and job_text or job_url."),
+        )
+    })?;
+    Ok(RawInputs {
+        resume_file: None,
+        resume_text: json.resume_text,
+        job_text: json.job_text,
+        job_url: json.job_url,
+    })
+}
+
+async fn from_multipart(req: Request) -> Result<RawInputs, ApiError> {
+    let mut multipart = Multipart::from_request(req, &())
+        .await
+        .map_err(|e| ApiError::bad_request("invalid_multipart", e.body_text()))?;
+    let mut raw = RawInputs::default();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return Err(multipart_error(e)),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = field.bytes().await.map_err(multipart_error)?;
+        match name.as_str() {
+            "resume" => {
+                // An empty file input still sends a part, with no name and no bytes.
+                if !bytes.is_empty() || file_name.as_deref().is_some_and(|n| !n.is_empty()) {
+                    raw.resume_file = Some(ResumeUpload {
+                        file_name: file_name.filter(|n| !n.is_empty()),
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            }
+            "resume_text" => raw.resume_text = Some(utf8(bytes, "resume_text")?),
+            "job_text" => raw.job_text = Some(utf8(bytes, "job_text")?),
+            "job_url" => raw.job_url = Some(utf8(bytes, "job_url")?),
+            _ => {} // unknown fields are ignored, like unknown JSON keys
+        }
+    }
+    Ok(raw)
+}
+
+fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        too_large()
+    } else {
+        ApiError::bad_request("invalid_multipart", e.body_text())
+    }
+}
+
+fn too_large() -> ApiError {
+    ApiError::TooLarge {
+        limit_mib: MAX_BODY_BYTES / (1024 * 1024),
+    }
+}
+
+fn utf8(bytes: Bytes, field: &str) -> Result<String, ApiError> {
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| ApiError::bad_request("invalid_text", format!("The field {field} is not UTF-8 text.")))
+}
+
+/// What a request carried, before it is checked.
+#[derive(Debug, Default)]
+struct RawInputs {
+    resume_file: Option<ResumeUpload>,
+    resume_text: Option<String>,
+    job_text: Option<String>,
+    job_url: Option<String>,
+}
+
+fn non_blank(s: Option<String>) -> Option<String> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+fn validate(raw: RawInputs) -> Result<JobInputs, ApiError> {
+    let resume = match (raw.resume_file, non_blank(raw.resume_text)) {
+        (Some(file), _) => {
+            let name = file.file_name.clone().unwrap_or_default();
+            let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+            if !RESUME_EXTENSIONS.contains(&ext.as_str()) {
+                return Err(ApiError::bad_request(
+                    "unsupported_format",
+                    format!("'{name}' is not a PDF, DOCX, TXT or Markdown file."),
+                ));
+            }
+            if file.bytes.is_empty() {
+                return Err(ApiError::bad_request("empty_resume", format!("The file '{name}' is empty.")));
+            }
+            file
+        }
+        (None, Some(text)) => ResumeUpload {
+            file_name: None,
+            bytes: text.into_bytes(),
+        },
+        (None, None) => {
+            return Err(ApiError::bad_request(
+                "missing_resume",
+                "Add your resume: choose a file or paste its text.",
+            ))
+        }
+    };
+    if resume.bytes.len() > MAX_RESUME_BYTES {
+        return Err(ApiError::bad_request(
+            "file_too_large",
+            format!("The resume is larger than {} MiB.", MAX_RESUME_BYTES / (1024 * 1024)),
+        ));
+    }
+    let job_text = non_blank(raw.job_text);
+    let job_url = non_blank(raw.job_url).map(|u| u.trim().to_string());
+    if job_text.is_none() && job_url.is_none() {
+        return Err(ApiError::bad_request(
+            "missing_job",
+            "Add the job posting: paste its text or give its URL.",
+        ));
+    }
+    if let Some(text) = &job_text {
+        if text.len() > MAX_JOB_TEXT_BYTES {
+            return Err(ApiError::bad_request(
+                "job_too_large",
+                format!("The job posting is longer than {} KiB.", MAX_JOB_TEXT_BYTES / 1024),
+            ));
+        }
+    }
+    if let Some(url) = &job_url {
+        let ok = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if !ok {
+            return Err(ApiError::bad_request(
+                "invalid_job_url",
+                format!("'{url}' is not an http or https address."),
+            ));
+        }
+    }
+    Ok(JobInputs {
+        resume,
+        job_text,
+        job_url,
+    })
+}

@@ -1,0 +1,24 @@
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::{config::ServeArgs, hub::Hub, metrics::Metrics, pipeline::PipelineContext};
+
+/// What every handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub hub: Arc<Hub>,
+    pub metrics: Arc<Metrics>,
+    pub config: Arc<ServeArgs>,
+}
+
+impl AppState {
+    pub fn pipeline_context(&self) -> PipelineContext {
+        PipelineContext {
+            hub: self.hub.clone(),
+            allow_private_urls: self.config.allow_private_urls,
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! An in-memory [`JobStore`]: a map of per-job logs, each behind its own lock
+//! so jobs never contend with each other. The snapshot is kept folded as
+//! events are appended, so reading it costs a clone, not a replay.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, RwLock},
+};
+
+use async_trait::async_trait;
+use tailor_common::{Envelope, EventBody, JobState};
+use uuid::Uuid;
+
+use super::{JobInputs, JobStore, StoreError};
+
+/// No job's log may grow past this: a runaway pipeline fails instead of
+/// eating the server's memory.
+pub const MAX_EVENTS_PER_JOB: usize = 10_000;
+
+struct JobLog {
+    inputs: JobInputs,
+    events: Vec<Envelope>,
+    state: JobState,
+    result: Option<serde_json::Value>,
+    finished_at: Option<i64>,
+}
+
+#[derive(Default)]
+pub struct MemoryStore {
+    jobs: RwLock<HashMap<Uuid, Arc<Mutex<JobLog>>>>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn job(&self, job_id: Uuid) -> Option<Arc<Mutex<JobLog>>> {
+        read(&self.jobs).get(&job_id).cloned()
+    }
+}
+
+/// A poisoned lock means a panic elsewhere while holding it; the data under
+/// these locks is always left consistent, so carry on with it.
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(|e| e.into_inner())
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(|e| e.into_inner())
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[async_trait]
+impl JobStore for MemoryStore {
+    async fn create(&self, job_id: Uuid, inputs: JobInputs, _now_ms: i64) -> Result<(), StoreError> {
+        let mut jobs = write(&self.jobs);
+        if jobs.contains_key(&job_id) {
+            return Err(StoreError::Exists(job_id));
+        }
+        jobs.insert(
+            job_id,
+            Arc::new(Mutex::new(JobLog {
+                inputs,
+                events: Vec::new(),
+                state: JobState::new(job_id),
+                result: None,
+                finished_at: None,
+            })),
+        );
+        Ok(())
+    }
+
+    async fn append(&self, job_id: Uuid, body: EventBody, now_ms: i64) -> Result<Envelope, StoreError> {
+        let job = self.job(job_id).ok_or(StoreError::NotFound(job_id))?;
+        let mut log = lock(&job);
+        if log.events.len() >= MAX_EVENTS_PER_JOB {
+            return Err(StoreError::LogFull {
+                job: job_id,
+                limit: MAX_EVENTS_PER_JOB,
+            });
+        }
+        let event = Envelope::new(job_id, log.state.last_seq + 1, now_ms, body);
+        log.state.apply(&event);
+        log.finished_at = log.state.is_done().then_some(now_ms);
+        log.events.push(event.clone());
+        Ok(event)
+    }
+
+    async fn read_after(&self, job_id: Uuid, after: u64, limit: usize) -> Result<Vec<Envelope>, StoreError> {
+        let job = self.job(job_id).ok_or(StoreError::NotFound(job_id))?;
+        let log = lock(&job);
+        // seq n sits at index n - 1: the log has no gaps.
+        let start = usize::try_from(after).unwrap_or(usize::MAX).min(log.events.len());
+        Ok(log.events[start..].iter().take(limit).cloned().collect())
+    }
+
+    async fn snapshot(&self, job_id: Uuid) -> Result<Option<JobState>, StoreError> {
+        Ok(self.job(job_id).map(|job| lock(&job).state.clone()))
+    }
+
+    async fn inputs(&self, job_id: Uuid) -> Result<Option<JobInputs>, StoreError> {
+        Ok(self.job(job_id).map(|job| lock(&job).inputs.clone()))
+    }
+
+    async fn save_result(&self, job_id: Uuid, result: serde_json::Value) -> Result<(), StoreError> {
+        let job = self.job(job_id).ok_or(StoreError::NotFound(job_id))?;
+        lock(&job).result = Some(result);
+        Ok(())
+    }
+
+    async fn result(&self, job_id: Uuid) -> Result<Option<serde_json::Value>, StoreError> {
+        Ok(self.job(job_id).and_then(|job| lock(&job).result.clone()))
+    }
+
+    async fn purge_finished_before(&self, cutoff_ms: i64) -> Result<Vec<Uuid>, StoreError> {
+        let mut jobs = write(&self.jobs);
+        let expired: Vec<Uuid> = jobs
+            .iter()
+            .filter(|(_, job)| lock(job).finished_at.is_some_and(|t| t < cutoff_ms))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in &expired {
+            jobs.remove(id);
+        }
+        Ok(expired)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::ResumeUpload;
+    use tailor_common::{DonePayload, DoneStatus, JobStatus, JobStatusPayload};
+
+    fn inputs() -> JobInputs {
+        JobInputs {
+            resume: ResumeUpload {
+                file_name: None,
+                bytes: b"resume".to_vec(),
+            },
+            job_text: Some("job".into()),
+            job_url: None,
+        }
+    }
+
+    fn status(s: JobStatus) -> EventBody {
+        EventBody::JobStatus(JobStatusPayload { status: s, reason: None })
+    }
+
+    #[tokio::test]
+    async fn assigns_gapless_seqs_and_reads_after_a_cursor() {
+        let store = MemoryStore::new();
+        let id = Uuid::new_v4();
+        store.create(id, inputs(), 1).await.unwrap();
+        for i in 0..5 {
+            let e = store.append(id, status(JobStatus::Running), 10 + i).await.unwrap();
+            assert_eq!(e.seq, i as u64 + 1);
+        }
+        let tail = store.read_after(id, 2, 100).await.unwrap();
+        assert_eq!(tail.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![3, 4, 5]);
+        assert_eq!(store.read_after(id, 1, 2).await.unwrap().len(), 2);
+        assert!(store.read_after(id, 99, 10).await.unwrap().is_empty());
+        assert_eq!(store.snapshot(id).await.unwrap().unwrap().last_seq, 5);
+        assert!(matches!(
+            store.append(Uuid::new_v4(), status(JobStatus::Running), 1).await,
+            Err(StoreError::NotFound(_))
+        ));
+        assert!(matches!(store.create(id, inputs(), 1).await, Err(StoreError::Exists(_))));
+    }
+
+    #[tokio::test]
+    async fn purges_only_jobs_finished_before_the_cutoff() {
+        let store = MemoryStore::new();
+        let (old, fresh, running) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        for id in [old, fresh, running] {
+            store.create(id, inputs(), 0).await.unwrap();
+        }
+        let done = || {
+            EventBody::Done(DonePayload {
+                status: DoneStatus::Completed,
+                result_url: None,
+            })
+        };
+        store.append(old, done(), 100).await.unwrap();
+        store.append(fresh, done(), 900).await.unwrap();
+        store.append(running, status(JobStatus::Running), 50).await.unwrap();
+        assert_eq!(store.purge_finished_before(500).await.unwrap(), vec![old]);
+        assert!(store.snapshot(old).await.unwrap().is_none());
+        assert!(store.snapshot(fresh).await.unwrap().is_some());
+        assert!(store.snapshot(running).await.unwrap().is_some());
+    }
+
+    #[tokio::test]
+    async fn a_full_log_refuses_more_events() {
+        let store = MemoryStore::new();
+        let id = Uuid::new_v4();
+        store.create(id, inputs(), 0).await.unwrap();
+        for _ in 0..MAX_EVENTS_PER_JOB {
+            store.append(id, status(JobStatus::Running), 1).await.unwrap();
+        }
+        assert!(matches!(
+            store.append(id, status(JobStatus::Running), 1).await,
+            Err(StoreError::LogFull { .. })
+        ));
+    }
+}

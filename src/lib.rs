@@ -1,0 +1,12 @@
+//! Tailor's common crate: the wire protocol every job event follows and the
+//! reducer that folds those events into a job's state.
+//!
+//! The server's snapshot and the browser's live view are both `fold(events)`
+//! through [`JobState::apply`], so the two can never drift apart. This crate
+//! does no IO and builds for native targets and `wasm32-unknown-unknown`.
+
+pub mod protocol;
+pub mod state;
+
+pub use protocol::*;
+pub use state::{JobState, StepState};
