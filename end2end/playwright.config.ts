@@ -1,10 +1,13 @@
 import { defineConfig, devices } from "@playwright/test";
 
 // The server under test: the real `tailor` binary, built by the test
-// command (scripts/test.sh) before Playwright starts.
+// command (scripts/test.sh) before Playwright starts. Under
+// `cargo leptos end-to-end`, cargo-leptos starts the server itself and says
+// where in LEPTOS_SITE_ADDR (start it with TAILOR_ALLOW_PRIVATE_URLS=true).
 const port = Number(process.env.TAILOR_E2E_PORT ?? 3100);
 const binary = process.env.TAILOR_BIN ?? "target/debug/tailor";
-export const baseURL = `http://127.0.0.1:${port}`;
+const external = process.env.LEPTOS_SITE_ADDR;
+export const baseURL = external ? `http://${external}` : `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: "./tests",
@@ -35,7 +38,7 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium" }],
-  webServer: {
+  webServer: external ? undefined : {
     command: binary,
     cwd: "..",
     url: `${baseURL}/healthz`,

@@ -137,7 +137,13 @@ impl JobState {
     /// Overall progress 0–100: the mean of the steps' progress, where a
     /// finished or skipped step counts as whole.
     pub fn overall_pct(&self) -> f64 {
-        if matches!(self.done, Some(DonePayload { status: DoneStatus::Completed, .. })) {
+        if matches!(
+            self.done,
+            Some(DonePayload {
+                status: DoneStatus::Completed,
+                ..
+            })
+        ) {
             return 100.0;
         }
         let sum: f64 = self

@@ -146,7 +146,8 @@ mod client {
         open(&follower);
 
         let watched = follower.clone();
-        let watchdog = set_interval_with_handle(move || watchdog_tick(&watched), Duration::from_secs(1)).ok();
+        let watchdog =
+            set_interval_with_handle(move || watchdog_tick(&watched), Duration::from_secs(1)).ok();
         follower.borrow_mut().watchdog = watchdog;
 
         let owned = send_wrapper::SendWrapper::new(follower);
@@ -169,7 +170,8 @@ mod client {
         for kind in EventBody::KINDS {
             let s = shared.clone();
             let listener: Listener = Closure::new(move |ev: MessageEvent| on_frame(&s, ev));
-            let _ = source.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+            let _ =
+                source.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
             listeners.push((kind, listener));
         }
         let s = shared.clone();
@@ -196,7 +198,8 @@ mod client {
         let mut f = shared.borrow_mut();
         if let Some(source) = f.source.take() {
             for (kind, listener) in &f.listeners {
-                let _ = source.remove_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+                let _ = source
+                    .remove_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
             }
             source.set_onopen(None);
             source.set_onerror(None);
@@ -208,7 +211,9 @@ mod client {
     }
 
     fn on_frame(shared: &Shared, ev: MessageEvent) {
-        let Some(data) = ev.data().as_string() else { return };
+        let Some(data) = ev.data().as_string() else {
+            return;
+        };
         let Ok(event) = serde_json::from_str::<Envelope>(&data) else {
             leptos::logging::warn!("tailor: ignored a malformed event");
             return;
@@ -314,7 +319,11 @@ mod client {
             {
                 let mut f = shared.borrow_mut();
                 f.failures += 1;
-                let status = if online() { Connection::Reconnecting } else { Connection::Offline };
+                let status = if online() {
+                    Connection::Reconnecting
+                } else {
+                    Connection::Offline
+                };
                 f.set_connection.set(status);
             }
             open(shared);

@@ -6,7 +6,11 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "tailor", version, about = "Tailor: tailored resumes that never invent a fact")]
+#[command(
+    name = "tailor",
+    version,
+    about = "Tailor: tailored resumes that never invent a fact"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

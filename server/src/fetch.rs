@@ -78,20 +78,30 @@ async fn fetch(url: &str, allow_private: bool) -> Result<JobPage, FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::InvalidUrl(url.to_string()));
         }
-        let host = url.host_str().ok_or_else(|| FetchError::InvalidUrl(url.to_string()))?.to_string();
+        let host = url
+            .host_str()
+            .ok_or_else(|| FetchError::InvalidUrl(url.to_string()))?
+            .to_string();
         let port = url.port_or_known_default().unwrap_or(80);
         let addrs = resolve(&host, port, allow_private).await?;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
             .resolve_to_addrs(host.trim_start_matches('[').trim_end_matches(']'), &addrs)
-            .user_agent(concat!("Tailor/", env!("CARGO_PKG_VERSION"), " (self-hosted resume tailoring)"))
+            .user_agent(concat!(
+                "Tailor/",
+                env!("CARGO_PKG_VERSION"),
+                " (self-hosted resume tailoring)"
+            ))
             .no_proxy()
             .build()
             .map_err(|e| FetchError::Network(e.to_string()))?;
         let mut response = client
             .get(url.clone())
-            .header(reqwest::header::ACCEPT, "text/html,application/xhtml+xml,text/plain;q=0.9")
+            .header(
+                reqwest::header::ACCEPT,
+                "text/html,application/xhtml+xml,text/plain;q=0.9",
+            )
             .send()
             .await
             .map_err(|e| FetchError::Network(e.without_url().to_string()))?;
@@ -102,7 +112,9 @@ async fn fetch(url: &str, allow_private: bool) -> Result<JobPage, FetchError> {
                 .get(reqwest::header::LOCATION)
                 .and_then(|l| l.to_str().ok())
                 .ok_or(FetchError::Http(status.as_u16()))?;
-            url = url.join(location).map_err(|_| FetchError::InvalidUrl(location.to_string()))?;
+            url = url
+                .join(location)
+                .map_err(|_| FetchError::InvalidUrl(location.to_string()))?;
             continue;
         }
         if !status.is_success() {
@@ -114,10 +126,16 @@ async fn fetch(url: &str, allow_private: bool) -> Result<JobPage, FetchError> {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("text/html")
             .to_ascii_lowercase();
-        if !(content_type.starts_with("text/") || content_type.contains("html") || content_type.contains("xml")) {
+        if !(content_type.starts_with("text/")
+            || content_type.contains("html")
+            || content_type.contains("xml"))
+        {
             return Err(FetchError::NotText(content_type));
         }
-        if response.content_length().is_some_and(|n| n > MAX_PAGE_BYTES as u64) {
+        if response
+            .content_length()
+            .is_some_and(|n| n > MAX_PAGE_BYTES as u64)
+        {
             return Err(FetchError::TooLarge);
         }
         let mut body = Vec::new();
@@ -140,13 +158,18 @@ async fn fetch(url: &str, allow_private: bool) -> Result<JobPage, FetchError> {
     Err(FetchError::TooManyRedirects)
 }
 
-async fn resolve(host: &str, port: u16, allow_private: bool) -> Result<Vec<SocketAddr>, FetchError> {
+async fn resolve(
+    host: &str,
+    port: u16,
+    allow_private: bool,
+) -> Result<Vec<SocketAddr>, FetchError> {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let addrs: Vec<SocketAddr> = tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::lookup_host((bare, port)))
-        .await
-        .map_err(|_| FetchError::Timeout)?
-        .map_err(|e| FetchError::Network(format!("{host} could not be resolved ({e})")))?
-        .collect();
+    let addrs: Vec<SocketAddr> =
+        tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::lookup_host((bare, port)))
+            .await
+            .map_err(|_| FetchError::Timeout)?
+            .map_err(|e| FetchError::Network(format!("{host} could not be resolved ({e})")))?
+            .collect();
     if addrs.is_empty() {
         return Err(FetchError::Network(format!("{host} has no address")));
     }
@@ -204,8 +227,18 @@ mod tests {
     #[test]
     fn refuses_local_and_private_addresses() {
         for ip in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1",
-            "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip} must be refused");
         }
@@ -216,11 +249,17 @@ mod tests {
 
     #[tokio::test]
     async fn refuses_loopback_urls_unless_allowed() {
-        let err = fetch_job_page("http://127.0.0.1:9/job", false).await.unwrap_err();
+        let err = fetch_job_page("http://127.0.0.1:9/job", false)
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), "job_url_refused");
-        let err = fetch_job_page("http://localhost:9/job", false).await.unwrap_err();
+        let err = fetch_job_page("http://localhost:9/job", false)
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), "job_url_refused");
-        let err = fetch_job_page("file:///etc/passwd", true).await.unwrap_err();
+        let err = fetch_job_page("file:///etc/passwd", true)
+            .await
+            .unwrap_err();
         assert_eq!(err.code(), "invalid_job_url");
     }
 }

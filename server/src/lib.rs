@@ -24,7 +24,10 @@ use tailor_app::{api::ssr::JobLookup, shell, App};
 use tokio_util::sync::CancellationToken;
 use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
 
-use crate::{config::ServeArgs, error::ApiError, hub::Hub, metrics::Metrics, state::AppState, store::JobStore};
+use crate::{
+    config::ServeArgs, error::ApiError, hub::Hub, metrics::Metrics, state::AppState,
+    store::JobStore,
+};
 
 /// Everything the server needs, wired together.
 pub fn build_state(
@@ -34,7 +37,12 @@ pub fn build_state(
     shutdown: CancellationToken,
 ) -> AppState {
     let metrics = Arc::new(Metrics::default());
-    let hub = Arc::new(Hub::new(store, config.heartbeat(), shutdown, metrics.clone()));
+    let hub = Arc::new(Hub::new(
+        store,
+        config.heartbeat(),
+        shutdown,
+        metrics.clone(),
+    ));
     AppState {
         leptos_options,
         hub,

@@ -16,7 +16,10 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")),
+        )
         .init();
     let cli = Cli::parse();
     match cli.command {
@@ -34,8 +37,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let shutdown = CancellationToken::new();
     let addr = args.addr;
     let ttl = args.finished_ttl();
-    let state = build_state(args, leptos_options, Arc::new(MemoryStore::new()), shutdown.clone());
-    tokio::spawn(state.hub.clone().run_sweeper(ttl, ttl.min(std::time::Duration::from_secs(60))));
+    let state = build_state(
+        args,
+        leptos_options,
+        Arc::new(MemoryStore::new()),
+        shutdown.clone(),
+    );
+    tokio::spawn(
+        state
+            .hub
+            .clone()
+            .run_sweeper(ttl, ttl.min(std::time::Duration::from_secs(60))),
+    );
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -57,13 +70,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

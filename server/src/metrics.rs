@@ -52,12 +52,42 @@ impl Metrics {
 
     pub fn render(&self) -> String {
         let rows = [
-            ("tailor_jobs_started_total", "counter", "Jobs started.", &self.jobs_started),
-            ("tailor_jobs_finished_total", "counter", "Jobs that sent done.", &self.jobs_finished),
-            ("tailor_jobs_running", "gauge", "Jobs running now.", &self.jobs_running),
-            ("tailor_events_published_total", "counter", "Events appended to job logs.", &self.events_published),
-            ("tailor_streams_opened_total", "counter", "SSE connections opened (reconnects included).", &self.streams_opened),
-            ("tailor_streams_active", "gauge", "SSE connections open now.", &self.streams_active),
+            (
+                "tailor_jobs_started_total",
+                "counter",
+                "Jobs started.",
+                &self.jobs_started,
+            ),
+            (
+                "tailor_jobs_finished_total",
+                "counter",
+                "Jobs that sent done.",
+                &self.jobs_finished,
+            ),
+            (
+                "tailor_jobs_running",
+                "gauge",
+                "Jobs running now.",
+                &self.jobs_running,
+            ),
+            (
+                "tailor_events_published_total",
+                "counter",
+                "Events appended to job logs.",
+                &self.events_published,
+            ),
+            (
+                "tailor_streams_opened_total",
+                "counter",
+                "SSE connections opened (reconnects included).",
+                &self.streams_opened,
+            ),
+            (
+                "tailor_streams_active",
+                "gauge",
+                "SSE connections open now.",
+                &self.streams_active,
+            ),
         ];
         let mut out = String::new();
         for (name, kind, help, value) in rows {

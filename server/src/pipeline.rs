@@ -44,30 +44,59 @@ pub async fn run(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs) {
     hub.metrics().job_finished();
 }
 
-async fn run_steps(ctx: &PipelineContext, job_id: Uuid, inputs: JobInputs) -> Result<engine::Outcome, Failure> {
+async fn run_steps(
+    ctx: &PipelineContext,
+    job_id: Uuid,
+    inputs: JobInputs,
+) -> Result<engine::Outcome, Failure> {
     let hub = &ctx.hub;
-    publish(hub, job_id, status(JobStatus::Running, "running the five steps")).await?;
+    publish(
+        hub,
+        job_id,
+        status(JobStatus::Running, "running the five steps"),
+    )
+    .await?;
 
     let resume = engine::ResumeInput {
         file_name: inputs.resume.file_name,
         bytes: inputs.resume.bytes,
     };
     let analyzing = step::begin(hub, job_id, Step::Analyzing, None).await?;
-    let job = match job_source::resolve(&analyzing, ctx.allow_private_urls, inputs.job_text, inputs.job_url).await {
+    let job = match job_source::resolve(
+        &analyzing,
+        ctx.allow_private_urls,
+        inputs.job_text,
+        inputs.job_url,
+    )
+    .await
+    {
         Ok(job) => job,
         Err(failure) => {
             analyzing.fail(failure.message()).await?;
             return Err(failure);
         }
     };
-    let analysis = Arc::new(analyzing.work(move |r| engine::analyze(&resume, &job, r)).await?);
+    let analysis = Arc::new(
+        analyzing
+            .work(move |r| engine::analyze(&resume, &job, r))
+            .await?,
+    );
     let a = analysis.clone();
-    let plan = Arc::new(step::run(hub, job_id, Step::Planning, move |r| engine::plan(&a, r)).await?);
+    let plan =
+        Arc::new(step::run(hub, job_id, Step::Planning, move |r| engine::plan(&a, r)).await?);
     let (a, p) = (analysis.clone(), plan.clone());
-    let draft = Arc::new(step::run(hub, job_id, Step::Writing, move |r| engine::write(&a, &p, r)).await?);
+    let draft = Arc::new(
+        step::run(hub, job_id, Step::Writing, move |r| {
+            engine::write(&a, &p, r)
+        })
+        .await?,
+    );
     let (a, p, d) = (analysis.clone(), plan.clone(), draft.clone());
     let checks = Arc::new(
-        step::run(hub, job_id, Step::Validating, move |r| engine::validate(&a, &p, &d, r)).await?,
+        step::run(hub, job_id, Step::Validating, move |r| {
+            engine::validate(&a, &p, &d, r)
+        })
+        .await?,
     );
     let outcome = step::run(hub, job_id, Step::Polishing, move |r| {
         engine::polish(&analysis, &plan, &draft, &checks, r)
@@ -77,9 +106,15 @@ async fn run_steps(ctx: &PipelineContext, job_id: Uuid, inputs: JobInputs) -> Re
 }
 
 async fn finish_ok(hub: &Hub, job_id: Uuid, outcome: engine::Outcome) -> Result<(), Failure> {
-    let result = serde_json::to_value(&outcome).map_err(|e| Failure::internal(None, e.to_string()))?;
+    let result =
+        serde_json::to_value(&outcome).map_err(|e| Failure::internal(None, e.to_string()))?;
     hub.store().save_result(job_id, result).await?;
-    publish(hub, job_id, status(JobStatus::Completed, &outcome.summary_line())).await?;
+    publish(
+        hub,
+        job_id,
+        status(JobStatus::Completed, &outcome.summary_line()),
+    )
+    .await?;
     publish(
         hub,
         job_id,
@@ -126,5 +161,8 @@ fn status(status: JobStatus, reason: &str) -> EventBody {
 }
 
 async fn publish(hub: &Hub, job_id: Uuid, body: EventBody) -> Result<(), Failure> {
-    hub.publish(job_id, body).await.map(|_| ()).map_err(Failure::from)
+    hub.publish(job_id, body)
+        .await
+        .map(|_| ())
+        .map_err(Failure::from)
 }

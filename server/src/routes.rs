@@ -24,7 +24,10 @@ pub fn api_router() -> Router<AppState> {
         .route("/api/jobs/{id}/snapshot", get(jobs::snapshot))
         .route("/api/jobs/{id}/result", get(jobs::result))
         // Unknown API paths answer in JSON, not with the app's HTML 404.
-        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::RouteNotFound }))
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { ApiError::RouteNotFound }),
+        )
 }
 
 /// Job ids in paths: a malformed one is the client's mistake (400), not a 404

@@ -46,10 +46,20 @@ pub trait JobStore: Send + Sync + 'static {
 
     /// Appends one event, assigning the next seq (1, 2, 3… with no gaps).
     /// Calls for one job must not race: each job has a single writer.
-    async fn append(&self, job_id: Uuid, body: EventBody, now_ms: i64) -> Result<Envelope, StoreError>;
+    async fn append(
+        &self,
+        job_id: Uuid,
+        body: EventBody,
+        now_ms: i64,
+    ) -> Result<Envelope, StoreError>;
 
     /// Up to `limit` events with `seq > after`, in order.
-    async fn read_after(&self, job_id: Uuid, after: u64, limit: usize) -> Result<Vec<Envelope>, StoreError>;
+    async fn read_after(
+        &self,
+        job_id: Uuid,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<Envelope>, StoreError>;
 
     /// The reducer's state over every stored event; `None` for an unknown job.
     async fn snapshot(&self, job_id: Uuid) -> Result<Option<JobState>, StoreError>;

@@ -24,6 +24,7 @@ pub fn InsightsFeed(state: ReadSignal<JobState>) -> impl IntoView {
                 "Insights"
                 <span class="count">{move || format!("{} so far", total.get())}</span>
             </h2>
+            <div class="insight-frame">
             <ul class="insight-list" aria-live="polite" aria-labelledby="insights-title">
                 <For
                     each=move || latest.get()
@@ -44,6 +45,7 @@ pub fn InsightsFeed(state: ReadSignal<JobState>) -> impl IntoView {
             {move || (total.get() == 0).then(|| view! {
                 <p class="empty">"Insights appear here as Tailor reads your documents."</p>
             })}
+            </div>
         </section>
     }
 }

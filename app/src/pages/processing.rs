@@ -69,8 +69,12 @@ fn JobScreen(view: JobView) -> impl IntoView {
     };
     let running_step = Memo::new(move |_| state.with(|s| s.current_step().map(|st| st.step)));
     let subline = move || match (status.get(), running_step.get()) {
-        (JobStatus::Completed, _) => "Every step finished. Review the changes and download your resume.".to_string(),
-        (JobStatus::Failed, _) => "A step could not finish. Nothing was changed in your resume.".to_string(),
+        (JobStatus::Completed, _) => {
+            "Every step finished. Review the changes and download your resume.".to_string()
+        }
+        (JobStatus::Failed, _) => {
+            "A step could not finish. Nothing was changed in your resume.".to_string()
+        }
         (_, Some(step)) => format!("{}…", Step::title(step)),
         _ => "Starting…".to_string(),
     };

@@ -143,7 +143,10 @@ mod submit {
             let outcome = match sent {
                 Ok(response) if response.ok() => match response.json::<StartResponse>().await {
                     Ok(started) => Ok(started),
-                    Err(_) => Err(("bad_response".to_string(), "The server's answer could not be read.".to_string())),
+                    Err(_) => Err((
+                        "bad_response".to_string(),
+                        "The server's answer could not be read.".to_string(),
+                    )),
                 },
                 Ok(response) => {
                     let status = response.status();

@@ -1,6 +1,8 @@
 //! Where the job posting comes from: pasted text, or a URL fetched safely.
 
-use tailor_common::{EventBody, Importance, InsightCategory, InsightPayload, Step, StepProgressPayload, StepStatus};
+use tailor_common::{
+    EventBody, Importance, InsightCategory, InsightPayload, Step, StepProgressPayload, StepStatus,
+};
 
 use super::{step::StepRun, Failure};
 use crate::{engine::JobInput, fetch};
@@ -16,9 +18,14 @@ pub async fn resolve(
     if let Some(text) = text {
         return Ok(JobInput::Text(text));
     }
-    let url = url.ok_or_else(|| Failure::internal(Some(Step::Analyzing), "no job text and no job URL".into()))?;
+    let url = url.ok_or_else(|| {
+        Failure::internal(Some(Step::Analyzing), "no job text and no job URL".into())
+    })?;
     let (hub, job_id) = (analyzing.hub(), analyzing.job_id());
-    let host = url::Url::parse(&url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let host = url::Url::parse(&url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
     hub.publish(
         job_id,
         EventBody::StepProgress(StepProgressPayload {
@@ -38,20 +45,20 @@ pub async fn resolve(
             retryable: e.retryable(),
         })?;
     hub.publish(
-            job_id,
-            EventBody::InsightEmitted(InsightPayload {
-                id: "job-page-fetched".into(),
-                category: InsightCategory::Requirements,
-                importance: Importance::Low,
-                message: format!(
-                    "Read the job posting from {} ({} KB)",
-                    page.host,
-                    page.html.len().div_ceil(1024)
-                ),
-                step: Some(Step::Analyzing),
-            }),
-        )
-        .await?;
+        job_id,
+        EventBody::InsightEmitted(InsightPayload {
+            id: "job-page-fetched".into(),
+            category: InsightCategory::Requirements,
+            importance: Importance::Low,
+            message: format!(
+                "Read the job posting from {} ({} KB)",
+                page.host,
+                page.html.len().div_ceil(1024)
+            ),
+            step: Some(Step::Analyzing),
+        }),
+    )
+    .await?;
     Ok(JobInput::Html {
         url: page.final_url,
         html: page.html,

@@ -18,7 +18,11 @@ pub enum Failure {
     #[error("{error}")]
     Engine { step: Step, error: EngineError },
     #[error("{message}")]
-    Fetch { code: &'static str, message: String, retryable: bool },
+    Fetch {
+        code: &'static str,
+        message: String,
+        retryable: bool,
+    },
     #[error("internal error: {message}")]
     Internal { step: Option<Step>, message: String },
     #[error("the job store failed: {0}")]
@@ -43,7 +47,8 @@ impl Failure {
     pub fn message(&self) -> String {
         match self {
             Failure::Internal { .. } | Failure::Store(_) => {
-                "Tailor hit an internal error on this job. Your inputs are kept; try again.".to_string()
+                "Tailor hit an internal error on this job. Your inputs are kept; try again."
+                    .to_string()
             }
             other => other.to_string(),
         }
@@ -78,7 +83,9 @@ struct ChannelReporter(mpsc::Sender<Report>);
 
 impl engine::Reporter for ChannelReporter {
     fn progress(&mut self, pct: f64, detail: &str) {
-        let _ = self.0.blocking_send(Report::Progress(pct, detail.to_string()));
+        let _ = self
+            .0
+            .blocking_send(Report::Progress(pct, detail.to_string()));
     }
 
     fn emit(&mut self, body: EventBody) {
@@ -86,7 +93,13 @@ impl engine::Reporter for ChannelReporter {
     }
 }
 
-fn progress(step: Step, status: StepStatus, pct: f64, eta_sec: Option<f64>, detail: Option<String>) -> EventBody {
+fn progress(
+    step: Step,
+    status: StepStatus,
+    pct: f64,
+    eta_sec: Option<f64>,
+    detail: Option<String>,
+) -> EventBody {
     EventBody::StepProgress(StepProgressPayload {
         step,
         status,
@@ -106,8 +119,17 @@ pub struct StepRun<'a> {
 }
 
 /// Starts `step`: publishes it as running.
-pub async fn begin(hub: &Hub, job_id: Uuid, step: Step, detail: Option<String>) -> Result<StepRun<'_>, Failure> {
-    hub.publish(job_id, progress(step, StepStatus::Running, 0.0, None, detail)).await?;
+pub async fn begin(
+    hub: &Hub,
+    job_id: Uuid,
+    step: Step,
+    detail: Option<String>,
+) -> Result<StepRun<'_>, Failure> {
+    hub.publish(
+        job_id,
+        progress(step, StepStatus::Running, 0.0, None, detail),
+    )
+    .await?;
     Ok(StepRun {
         hub,
         job_id,
@@ -170,11 +192,17 @@ impl StepRun<'_> {
             hub.publish(job_id, body).await?;
         }
         let outcome = handle.await;
-        let took = format!("Done in {}", human_duration(started.elapsed().as_secs_f64()));
+        let took = format!(
+            "Done in {}",
+            human_duration(started.elapsed().as_secs_f64())
+        );
         match outcome {
             Ok(Ok(value)) => {
-                hub.publish(job_id, progress(step, StepStatus::Completed, 100.0, None, Some(took)))
-                    .await?;
+                hub.publish(
+                    job_id,
+                    progress(step, StepStatus::Completed, 100.0, None, Some(took)),
+                )
+                .await?;
                 Ok(value)
             }
             Ok(Err(error)) => {
@@ -183,9 +211,14 @@ impl StepRun<'_> {
                 Err(Failure::Engine { step, error })
             }
             Err(join) => {
-                let message = if join.is_panic() { "the step panicked" } else { "the step was cancelled" };
+                let message = if join.is_panic() {
+                    "the step panicked"
+                } else {
+                    "the step was cancelled"
+                };
                 tracing::error!(job = %job_id, step = step.as_str(), "{message}");
-                hub.publish(job_id, progress(step, StepStatus::Failed, 0.0, None, None)).await?;
+                hub.publish(job_id, progress(step, StepStatus::Failed, 0.0, None, None))
+                    .await?;
                 Err(Failure::internal(Some(step), message.to_string()))
             }
         }

@@ -36,7 +36,10 @@ struct StartJson {
     job_url: Option<String>,
 }
 
-pub async fn start_pipeline(State(app): State<AppState>, req: Request) -> Result<Response, ApiError> {
+pub async fn start_pipeline(
+    State(app): State<AppState>,
+    req: Request,
+) -> Result<Response, ApiError> {
     let wants_html = wants_html(req.headers());
     let content_type = req
         .headers()
@@ -59,7 +62,10 @@ pub async fn start_pipeline(State(app): State<AppState>, req: Request) -> Result
         return Err(ApiError::Busy);
     }
     let job_id = Uuid::new_v4();
-    app.hub.store().create(job_id, inputs.clone(), now_ms()).await?;
+    app.hub
+        .store()
+        .create(job_id, inputs.clone(), now_ms())
+        .await?;
     app.hub
         .publish(
             job_id,
@@ -100,11 +106,15 @@ fn wants_html(headers: &HeaderMap) -> bool {
 }
 
 async fn from_json(req: Request) -> Result<RawInputs, ApiError> {
-    let body = Bytes::from_request(req, &()).await.map_err(|_| too_large())?;
+    let body = Bytes::from_request(req, &())
+        .await
+        .map_err(|_| too_large())?;
     let json: StartJson = serde_json::from_slice(&body).map_err(|e| {
         ApiError::bad_request(
             "invalid_json",
-            format!("The JSON body could not be read ({e}). Send resume_text and job_text or job_url."),
+            format!(
+                "The JSON body could not be read ({e}). Send resume_text and job_text or job_url."
+            ),
         )
     })?;
     Ok(RawInputs {
@@ -130,14 +140,14 @@ async fn from_multipart(req: Request) -> Result<RawInputs, ApiError> {
         let file_name = field.file_name().map(str::to_string);
         let bytes = field.bytes().await.map_err(multipart_error)?;
         match name.as_str() {
-            "resume" => {
-                // An empty file input still sends a part, with no name and no bytes.
-                if !bytes.is_empty() || file_name.as_deref().is_some_and(|n| !n.is_empty()) {
-                    raw.resume_file = Some(ResumeUpload {
-                        file_name: file_name.filter(|n| !n.is_empty()),
-                        bytes: bytes.to_vec(),
-                    });
-                }
+            // An empty file input still sends a part, with no name and no bytes.
+            "resume"
+                if !bytes.is_empty() || file_name.as_deref().is_some_and(|n| !n.is_empty()) =>
+            {
+                raw.resume_file = Some(ResumeUpload {
+                    file_name: file_name.filter(|n| !n.is_empty()),
+                    bytes: bytes.to_vec(),
+                });
             }
             "resume_text" => raw.resume_text = Some(utf8(bytes, "resume_text")?),
             "job_text" => raw.job_text = Some(utf8(bytes, "job_text")?),
@@ -163,8 +173,12 @@ fn too_large() -> ApiError {
 }
 
 fn utf8(bytes: Bytes, field: &str) -> Result<String, ApiError> {
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| ApiError::bad_request("invalid_text", format!("The field {field} is not UTF-8 text.")))
+    String::from_utf8(bytes.to_vec()).map_err(|_| {
+        ApiError::bad_request(
+            "invalid_text",
+            format!("The field {field} is not UTF-8 text."),
+        )
+    })
 }
 
 /// What a request carried, before it is checked.
@@ -184,7 +198,10 @@ fn validate(raw: RawInputs) -> Result<JobInputs, ApiError> {
     let resume = match (raw.resume_file, non_blank(raw.resume_text)) {
         (Some(file), _) => {
             let name = file.file_name.clone().unwrap_or_default();
-            let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+            let ext = name
+                .rsplit_once('.')
+                .map(|(_, e)| e.to_ascii_lowercase())
+                .unwrap_or_default();
             if !RESUME_EXTENSIONS.contains(&ext.as_str()) {
                 return Err(ApiError::bad_request(
                     "unsupported_format",
@@ -192,7 +209,10 @@ fn validate(raw: RawInputs) -> Result<JobInputs, ApiError> {
                 ));
             }
             if file.bytes.is_empty() {
-                return Err(ApiError::bad_request("empty_resume", format!("The file '{name}' is empty.")));
+                return Err(ApiError::bad_request(
+                    "empty_resume",
+                    format!("The file '{name}' is empty."),
+                ));
             }
             file
         }
@@ -210,7 +230,10 @@ fn validate(raw: RawInputs) -> Result<JobInputs, ApiError> {
     if resume.bytes.len() > MAX_RESUME_BYTES {
         return Err(ApiError::bad_request(
             "file_too_large",
-            format!("The resume is larger than {} MiB.", MAX_RESUME_BYTES / (1024 * 1024)),
+            format!(
+                "The resume is larger than {} MiB.",
+                MAX_RESUME_BYTES / (1024 * 1024)
+            ),
         ));
     }
     let job_text = non_blank(raw.job_text);
@@ -225,12 +248,16 @@ fn validate(raw: RawInputs) -> Result<JobInputs, ApiError> {
         if text.len() > MAX_JOB_TEXT_BYTES {
             return Err(ApiError::bad_request(
                 "job_too_large",
-                format!("The job posting is longer than {} KiB.", MAX_JOB_TEXT_BYTES / 1024),
+                format!(
+                    "The job posting is longer than {} KiB.",
+                    MAX_JOB_TEXT_BYTES / 1024
+                ),
             ));
         }
     }
     if let Some(url) = &job_url {
-        let ok = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        let ok = url::Url::parse(url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
         if !ok {
             return Err(ApiError::bad_request(
                 "invalid_job_url",

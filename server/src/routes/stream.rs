@@ -52,12 +52,17 @@ pub async fn stream_job(
     let hub = app.hub.clone();
     // Subscribe before the first read, so nothing appended after it is missed.
     let wake = hub.subscribe(job_id);
-    let snapshot = hub.store().snapshot(job_id).await?.ok_or(ApiError::JobNotFound)?;
+    let snapshot = hub
+        .store()
+        .snapshot(job_id)
+        .await?
+        .ok_or(ApiError::JobNotFound)?;
     if snapshot.is_done() && cursor >= snapshot.last_seq {
         // The job is over and the client has all of it: 204 stops EventSource.
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    let mut response = events(hub, job_id, cursor, wake, app.metrics.stream_guard()).into_response();
+    let mut response =
+        events(hub, job_id, cursor, wake, app.metrics.stream_guard()).into_response();
     response.headers_mut().insert(
         HeaderName::from_static("x-accel-buffering"),
         HeaderValue::from_static("no"),
@@ -140,7 +145,12 @@ impl Reader {
                 self.finished = event.is_done();
                 return Some(frame(&event));
             }
-            match self.hub.store().read_after(self.job_id, self.cursor, PAGE).await {
+            match self
+                .hub
+                .store()
+                .read_after(self.job_id, self.cursor, PAGE)
+                .await
+            {
                 Ok(page) if !page.is_empty() => {
                     self.page.extend(page);
                     continue;

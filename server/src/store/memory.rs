@@ -56,7 +56,12 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 #[async_trait]
 impl JobStore for MemoryStore {
-    async fn create(&self, job_id: Uuid, inputs: JobInputs, _now_ms: i64) -> Result<(), StoreError> {
+    async fn create(
+        &self,
+        job_id: Uuid,
+        inputs: JobInputs,
+        _now_ms: i64,
+    ) -> Result<(), StoreError> {
         let mut jobs = write(&self.jobs);
         if jobs.contains_key(&job_id) {
             return Err(StoreError::Exists(job_id));
@@ -74,7 +79,12 @@ impl JobStore for MemoryStore {
         Ok(())
     }
 
-    async fn append(&self, job_id: Uuid, body: EventBody, now_ms: i64) -> Result<Envelope, StoreError> {
+    async fn append(
+        &self,
+        job_id: Uuid,
+        body: EventBody,
+        now_ms: i64,
+    ) -> Result<Envelope, StoreError> {
         let job = self.job(job_id).ok_or(StoreError::NotFound(job_id))?;
         let mut log = lock(&job);
         if log.events.len() >= MAX_EVENTS_PER_JOB {
@@ -90,11 +100,18 @@ impl JobStore for MemoryStore {
         Ok(event)
     }
 
-    async fn read_after(&self, job_id: Uuid, after: u64, limit: usize) -> Result<Vec<Envelope>, StoreError> {
+    async fn read_after(
+        &self,
+        job_id: Uuid,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<Envelope>, StoreError> {
         let job = self.job(job_id).ok_or(StoreError::NotFound(job_id))?;
         let log = lock(&job);
         // seq n sits at index n - 1: the log has no gaps.
-        let start = usize::try_from(after).unwrap_or(usize::MAX).min(log.events.len());
+        let start = usize::try_from(after)
+            .unwrap_or(usize::MAX)
+            .min(log.events.len());
         Ok(log.events[start..].iter().take(limit).cloned().collect())
     }
 
@@ -148,7 +165,10 @@ mod tests {
     }
 
     fn status(s: JobStatus) -> EventBody {
-        EventBody::JobStatus(JobStatusPayload { status: s, reason: None })
+        EventBody::JobStatus(JobStatusPayload {
+            status: s,
+            reason: None,
+        })
     }
 
     #[tokio::test]
@@ -157,19 +177,30 @@ mod tests {
         let id = Uuid::new_v4();
         store.create(id, inputs(), 1).await.unwrap();
         for i in 0..5 {
-            let e = store.append(id, status(JobStatus::Running), 10 + i).await.unwrap();
+            let e = store
+                .append(id, status(JobStatus::Running), 10 + i)
+                .await
+                .unwrap();
             assert_eq!(e.seq, i as u64 + 1);
         }
         let tail = store.read_after(id, 2, 100).await.unwrap();
-        assert_eq!(tail.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![3, 4, 5]);
+        assert_eq!(
+            tail.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![3, 4, 5]
+        );
         assert_eq!(store.read_after(id, 1, 2).await.unwrap().len(), 2);
         assert!(store.read_after(id, 99, 10).await.unwrap().is_empty());
         assert_eq!(store.snapshot(id).await.unwrap().unwrap().last_seq, 5);
         assert!(matches!(
-            store.append(Uuid::new_v4(), status(JobStatus::Running), 1).await,
+            store
+                .append(Uuid::new_v4(), status(JobStatus::Running), 1)
+                .await,
             Err(StoreError::NotFound(_))
         ));
-        assert!(matches!(store.create(id, inputs(), 1).await, Err(StoreError::Exists(_))));
+        assert!(matches!(
+            store.create(id, inputs(), 1).await,
+            Err(StoreError::Exists(_))
+        ));
     }
 
     #[tokio::test]
@@ -187,7 +218,10 @@ mod tests {
         };
         store.append(old, done(), 100).await.unwrap();
         store.append(fresh, done(), 900).await.unwrap();
-        store.append(running, status(JobStatus::Running), 50).await.unwrap();
+        store
+            .append(running, status(JobStatus::Running), 50)
+            .await
+            .unwrap();
         assert_eq!(store.purge_finished_before(500).await.unwrap(), vec![old]);
         assert!(store.snapshot(old).await.unwrap().is_none());
         assert!(store.snapshot(fresh).await.unwrap().is_some());
@@ -200,7 +234,10 @@ mod tests {
         let id = Uuid::new_v4();
         store.create(id, inputs(), 0).await.unwrap();
         for _ in 0..MAX_EVENTS_PER_JOB {
-            store.append(id, status(JobStatus::Running), 1).await.unwrap();
+            store
+                .append(id, status(JobStatus::Running), 1)
+                .await
+                .unwrap();
         }
         assert!(matches!(
             store.append(id, status(JobStatus::Running), 1).await,

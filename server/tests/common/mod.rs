@@ -1,0 +1,194 @@
+//! A real Tailor server on an ephemeral loopback port, for tests that need
+//! real sockets (streams, shutdown), plus helpers to read SSE frames.
+#![allow(dead_code)]
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use leptos::config::LeptosOptions;
+use tailor_server::{build_state, config::ServeArgs, router, state::AppState, store::MemoryStore};
+use tokio_util::sync::CancellationToken;
+
+pub fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/corpus/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub fn test_state(heartbeat_secs: u64) -> (AppState, CancellationToken) {
+    let config = ServeArgs {
+        heartbeat_secs,
+        allow_private_urls: true,
+        ..ServeArgs::default()
+    };
+    let options = LeptosOptions::builder().output_name("tailor").build();
+    let shutdown = CancellationToken::new();
+    let state = build_state(
+        config,
+        options,
+        Arc::new(MemoryStore::new()),
+        shutdown.clone(),
+    );
+    (state, shutdown)
+}
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    pub shutdown: CancellationToken,
+    pub handle: tokio::task::JoinHandle<()>,
+    pub client: reqwest::Client,
+}
+
+impl TestServer {
+    pub async fn start(heartbeat_secs: u64) -> Self {
+        let (state, shutdown) = test_state(heartbeat_secs);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let token = shutdown.clone();
+        let handle = tokio::spawn(async move {
+            axum::serve(listener, router(state))
+                .with_graceful_shutdown(token.cancelled_owned())
+                .await
+                .unwrap();
+        });
+        TestServer {
+            addr,
+            shutdown,
+            handle,
+            client: reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .build()
+                .unwrap(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn start_job(&self, body: serde_json::Value) -> uuid::Uuid {
+        let response = self
+            .client
+            .post(self.url("/api/pipeline/start"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "{:?}", response.text().await);
+        let started: serde_json::Value = response.json().await.unwrap();
+        started["job_id"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// Reads a whole stream (until the server ends it) as frames.
+    pub async fn read_stream(
+        &self,
+        job: uuid::Uuid,
+        query: &str,
+        last_event_id: Option<&str>,
+    ) -> (u16, Vec<Frame>) {
+        let mut request = self
+            .client
+            .get(self.url(&format!("/api/jobs/{job}/stream{query}")));
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        (status, parse_frames(&text))
+    }
+}
+
+/// One SSE frame, as a browser's parser would see its fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Frame {
+    pub id: Option<String>,
+    pub event: Option<String>,
+    pub data: Option<String>,
+    pub retry: Option<String>,
+}
+
+impl Frame {
+    pub fn envelope(&self) -> tailor_common::Envelope {
+        serde_json::from_str(self.data.as_deref().expect("a data line")).expect("a valid envelope")
+    }
+}
+
+pub fn parse_frames(text: &str) -> Vec<Frame> {
+    let mut frames = Vec::new();
+    let mut frame = Frame::default();
+    let mut any = false;
+    for line in text.split('\n') {
+        if line.is_empty() {
+            if any {
+                frames.push(std::mem::take(&mut frame));
+                any = false;
+            }
+            continue;
+        }
+        if line.starts_with(':') {
+            continue;
+        }
+        let (field, value) = line.split_once(':').unwrap_or((line, ""));
+        let value = value.strip_prefix(' ').unwrap_or(value).to_string();
+        any = true;
+        match field {
+            "id" => frame.id = Some(value),
+            "event" => frame.event = Some(value),
+            "retry" => frame.retry = Some(value),
+            "data" => {
+                frame.data = Some(match frame.data.take() {
+                    Some(d) => format!("{d}\n{value}"),
+                    None => value,
+                })
+            }
+            other => panic!("unexpected SSE field {other}"),
+        }
+    }
+    frames
+}
+
+pub fn job_body() -> serde_json::Value {
+    serde_json::json!({
+        "resume_text": fixture("gdg_data_analyst.txt"),
+        "job_text": fixture("gdg_jd_data_analyst.txt"),
+    })
+}
+
+/// A loopback HTTP server that answers every request with `body`, slowly:
+/// headers at once, then the body in `pieces` over `total`. It stands in for
+/// a slow job page, so a job stays in flight for a real reason.
+pub async fn slow_page_server(body: String, pieces: usize, total: Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let bytes = body.as_bytes();
+                let size = bytes.len().div_ceil(pieces.max(1));
+                for chunk in bytes.chunks(size.max(1)) {
+                    tokio::time::sleep(total / pieces as u32).await;
+                    if socket.write_all(chunk).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{addr}/job")
+}
