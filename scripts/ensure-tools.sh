@@ -3,12 +3,12 @@
 # package registries only, and does nothing slow when it is already there:
 #   - the wasm32-unknown-unknown Rust target
 #   - wasm-bindgen (crate wasm-bindgen-cli) at exactly Cargo.lock's version
-#   - wasm-opt (npm package binaryen) for release builds
+#   - with `release`: wasm-opt (npm package binaryen) for the release bundle
 #   - with `test`: Debian's chromium and end2end/'s npm packages
-# Usage: scripts/ensure-tools.sh build|test
+# Usage: scripts/ensure-tools.sh release|test
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode="${1:-build}"
+mode="${1:-release}"
 tools="$PWD/target/tools"
 export PATH="$HOME/.cargo/bin:$tools/node_modules/.bin:$PATH"
 
@@ -30,7 +30,7 @@ if [ "$have" != "$want" ]; then
     || cargo install wasm-bindgen-cli --version "$want" --force
 fi
 
-if ! command -v wasm-opt >/dev/null 2>&1; then
+if [ "$mode" = release ] && ! command -v wasm-opt >/dev/null 2>&1; then
   say "installing wasm-opt (npm binaryen) into target/tools"
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --silent binaryen@132.0.0

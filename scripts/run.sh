@@ -5,7 +5,7 @@
 # arguments are passed to the server, e.g. scripts/run.sh --addr 127.0.0.1:8080
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/ensure-tools.sh build
+scripts/ensure-tools.sh release
 export PATH="$HOME/.cargo/bin:$PWD/target/tools/node_modules/.bin:$PATH"
 scripts/build-site.sh release
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"

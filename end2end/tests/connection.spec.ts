@@ -1,0 +1,49 @@
+import { test, expect } from "@playwright/test";
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+import { AddressInfo } from "net";
+
+const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8");
+
+test("a dropped connection is shown honestly and recovers without losing or repeating events", async ({ page }) => {
+  // A job page that takes a few seconds to arrive keeps the job in flight.
+  const html = fixture("18f_visual-designer.html");
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    setTimeout(() => res.end(html), 5000);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    await page.goto("/");
+    await page.locator("body[data-hydrated]").waitFor();
+    await page.getByLabel("Resume text").fill(fixture("pwdevens_designer_elizabeth_ross.txt"));
+    await page.getByLabel("Job posting URL").fill(`http://127.0.0.1:${port}/job`);
+    // Every attempt to open the event stream fails until the route is lifted.
+    let refused = 0;
+    await page.route("**/api/jobs/*/stream*", (route) => {
+      refused += 1;
+      return route.abort("connectionreset");
+    });
+    await page.getByRole("button", { name: "Tailor my resume" }).click();
+    await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
+    const badge = page.getByRole("status");
+    await expect(badge).toHaveAttribute("data-connection", /Reconnecting|Offline/);
+    expect(refused).toBeGreaterThan(0);
+
+    await page.unroute("**/api/jobs/*/stream*");
+    await expect(badge).toHaveAttribute("data-connection", /Connected|Up to date/, { timeout: 20_000 });
+
+    await expect(page.locator('li[data-step="polishing"]')).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
+    await expect(badge).toHaveAttribute("data-connection", "Up to date");
+    const jobId = page.url().split("/").pop();
+    const snapshot = await (await page.request.get(`/api/jobs/${jobId}/snapshot`)).json();
+    await expect(page.locator("span.count")).toHaveText(`${snapshot.insights.length} so far`);
+    const shown = await page.locator('ul[aria-live="polite"] > li .insight-text').allTextContents();
+    const newest = snapshot.insights.slice(-shown.length).reverse().map((i: { message: string }) => i.message);
+    expect(shown).toEqual(newest);
+  } finally {
+    server.close();
+  }
+});
