@@ -6,7 +6,9 @@
 //! does no IO and builds for native targets and `wasm32-unknown-unknown`.
 
 pub mod protocol;
+pub mod result;
 pub mod state;
 
 pub use protocol::*;
+pub use result::JobResult;
 pub use state::{JobState, StepState};

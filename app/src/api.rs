@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use tailor_common::JobState;
+use tailor_common::{JobResult, JobState};
 
 /// Everything the Processing page needs to render a job and follow it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,11 +21,12 @@ pub mod ssr {
     use tailor_common::JobState;
     use uuid::Uuid;
 
-    pub type SnapshotFuture = Pin<Box<dyn Future<Output = Option<JobState>> + Send>>;
+    pub type Lookup<T> = Arc<dyn Fn(Uuid) -> Pin<Box<dyn Future<Output = Option<T>> + Send>> + Send + Sync>;
 
     #[derive(Clone)]
     pub struct JobLookup {
-        pub snapshot: Arc<dyn Fn(Uuid) -> SnapshotFuture + Send + Sync>,
+        pub snapshot: Lookup<JobState>,
+        pub result: Lookup<tailor_common::JobResult>,
         pub heartbeat_secs: u64,
     }
 }
@@ -42,4 +43,15 @@ pub async fn load_job(id: String) -> Result<Option<JobView>, ServerFnError> {
         state,
         heartbeat_secs: lookup.heartbeat_secs,
     }))
+}
+
+/// A finished job's result, or `None` if the job is unknown or has none.
+#[server(endpoint = "job_result")]
+pub async fn load_result(id: String) -> Result<Option<JobResult>, ServerFnError> {
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return Ok(None);
+    };
+    let lookup = use_context::<ssr::JobLookup>()
+        .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
+    Ok((lookup.result)(id).await)
 }

@@ -15,7 +15,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use pages::{NotFoundPage, ProcessingPage, UploadPage};
+use pages::{NotFoundPage, ProcessingPage, ReviewPage, UploadPage};
 
 /// The HTML document around the app, rendered only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     // Async: the snapshot is loaded before the first byte, so an
                     // unknown job answers with a real 404 status.
                     <Route path=path!("/jobs/:id") view=ProcessingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs/:id/review") view=ReviewPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

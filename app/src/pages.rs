@@ -1,7 +1,9 @@
 mod not_found;
 mod processing;
+mod review;
 mod upload;
 
 pub use not_found::NotFoundPage;
 pub use processing::ProcessingPage;
+pub use review::ReviewPage;
 pub use upload::UploadPage;

@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
             let hub = hub.clone();
             Box::pin(async move { hub.store().snapshot(id).await.ok().flatten() })
         }),
+        result: Arc::new(|_| Box::pin(async { None })),
         heartbeat_secs: state.config.heartbeat_secs,
     };
     let leptos_options = state.leptos_options.clone();

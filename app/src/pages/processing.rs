@@ -104,13 +104,13 @@ fn JobScreen(view: JobView) -> impl IntoView {
             </section>
         })}
 
-        {move || done.get().filter(|d| d.status == tailor_common::DoneStatus::Completed).map(|d| {
-            let href = d.result_url.unwrap_or_else(|| format!("/api/jobs/{job_id}/result"));
+        {move || done.get().filter(|d| d.status == tailor_common::DoneStatus::Completed).map(|_| {
+            let href = format!("/jobs/{job_id}/review");
             view! {
                 <section class="card finished" aria-labelledby="finished-title">
                     <h2 id="finished-title">"Finished"</h2>
                     <p>"All five steps completed. Your results are ready."</p>
-                    <a class="button primary" href=href rel="external">"See the results"</a>
+                    <a class="button primary" href=href>"See the results"</a>
                 </section>
             }
         })}

@@ -1,0 +1,115 @@
+//! The outcome of a finished job as `GET /api/jobs/{id}/result` reports it
+//! and the Review screen shows it.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::protocol::{DiffChunkPayload, ValidationPayload};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobResult {
+    pub job_id: Uuid,
+    pub candidate_name: Option<String>,
+    pub job_title: Option<String>,
+    pub company: Option<String>,
+    /// The resume as Tailor read it.
+    pub original_text: String,
+    pub tailored_markdown: String,
+    pub tailored_text: String,
+    pub score_before: ScoreBreakdown,
+    pub score_after: ScoreBreakdown,
+    /// Every job term the resume evidences, and where.
+    pub evidence: Vec<Evidence>,
+    /// Job terms the resume does not show: "add only if true".
+    pub missing: Vec<MissingTerm>,
+    pub validations: Vec<ValidationPayload>,
+    pub changes: Vec<Change>,
+    pub diffs: Vec<DiffChunkPayload>,
+    pub word_count: usize,
+    /// Share of bullets with a measurable result, 0–1.
+    pub quantified_ratio: f64,
+    pub downloads: Vec<Download>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreBreakdown {
+    /// 0–100.
+    pub total: u32,
+    /// weak (below 50), fair (50–74) or strong (75 and up).
+    pub band: String,
+    pub components: Vec<ScoreComponent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreComponent {
+    pub key: String,
+    pub label: String,
+    pub points: f64,
+    pub max: f64,
+    pub matched: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub term: String,
+    /// hard_skill, soft_skill or keyword.
+    pub kind: String,
+    /// exact, alias or stem: how the best piece of evidence matched.
+    pub match_kind: Option<String>,
+    /// How often the posting asks for it.
+    pub job_count: usize,
+    pub locations: Vec<EvidenceLocation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceLocation {
+    pub section: String,
+    pub role: Option<String>,
+    pub text: String,
+    pub match_kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MissingTerm {
+    pub term: String,
+    pub kind: String,
+    /// required or preferred, as the posting says.
+    pub importance: String,
+    pub job_count: usize,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub section: String,
+    pub description: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Download {
+    /// docx, pdf, md or txt.
+    pub format: String,
+    pub label: String,
+    pub url: String,
+}
+
+impl Download {
+    /// The four downloads of a job, in the order the Review screen shows them.
+    pub fn all(job_id: Uuid) -> Vec<Download> {
+        [
+            ("docx", "Download DOCX"),
+            ("pdf", "Download PDF"),
+            ("md", "Download Markdown"),
+            ("txt", "Download text"),
+        ]
+        .into_iter()
+        .map(|(format, label)| Download {
+            format: format.into(),
+            label: label.into(),
+            url: format!("/api/jobs/{job_id}/export?format={format}"),
+        })
+        .collect()
+    }
+}
