@@ -21,7 +21,8 @@ pub mod ssr {
     use tailor_common::JobState;
     use uuid::Uuid;
 
-    pub type Lookup<T> = Arc<dyn Fn(Uuid) -> Pin<Box<dyn Future<Output = Option<T>> + Send>> + Send + Sync>;
+    pub type Lookup<T> =
+        Arc<dyn Fn(Uuid) -> Pin<Box<dyn Future<Output = Option<T>> + Send>> + Send + Sync>;
 
     #[derive(Clone)]
     pub struct JobLookup {

@@ -1,9 +1,13 @@
+mod changes;
+mod checks;
 mod connection;
 mod insights;
 mod progress;
 mod score;
 mod steps;
 
+pub use changes::ChangesFeed;
+pub use checks::ValidationChecklist;
 pub use connection::ConnectionBadge;
 pub use insights::InsightsFeed;
 pub use progress::OverallProgress;

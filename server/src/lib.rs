@@ -10,6 +10,7 @@ pub mod error;
 pub mod fetch;
 pub mod hub;
 pub mod metrics;
+pub mod outcome;
 pub mod pipeline;
 pub mod routes;
 pub mod state;
@@ -60,7 +61,16 @@ pub fn router(state: AppState) -> Router {
             let hub = hub.clone();
             Box::pin(async move { hub.store().snapshot(id).await.ok().flatten() })
         }),
-        result: Arc::new(|_| Box::pin(async { None })),
+        result: {
+            let hub = state.hub.clone();
+            Arc::new(move |id| {
+                let hub = hub.clone();
+                Box::pin(async move {
+                    let outcome = outcome::load(hub.store().as_ref(), id).await.ok()?;
+                    Some(outcome::job_result(id, &outcome))
+                })
+            })
+        },
         heartbeat_secs: state.config.heartbeat_secs,
     };
     let leptos_options = state.leptos_options.clone();

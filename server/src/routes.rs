@@ -1,5 +1,6 @@
 //! The HTTP API. Each module holds one resource's handlers.
 
+mod export;
 mod jobs;
 mod start;
 mod stream;
@@ -23,6 +24,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/api/jobs/{id}/stream", get(stream::stream_job))
         .route("/api/jobs/{id}/snapshot", get(jobs::snapshot))
         .route("/api/jobs/{id}/result", get(jobs::result))
+        .route("/api/jobs/{id}/export", get(export::export))
         // Unknown API paths answer in JSON, not with the app's HTML 404.
         .route(
             "/api/{*rest}",

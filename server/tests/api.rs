@@ -105,8 +105,8 @@ async fn json_start_answers_with_the_job_urls() {
 #[tokio::test]
 async fn multipart_start_takes_a_file_or_text() {
     let app = app();
-    let resume = common::fixture("gdg_data_analyst.txt");
-    let job = common::fixture("gdg_jd_data_analyst.txt");
+    let resume = common::fixture("resumes/gdg_data_analyst.txt");
+    let job = common::fixture("jobs/gdg_jd_data_analyst.txt");
     let (status, _) = send(
         &app,
         multipart(&[
@@ -132,7 +132,7 @@ async fn multipart_start_takes_a_file_or_text() {
 #[tokio::test]
 async fn a_browser_form_is_redirected_to_the_job_page() {
     let app = app();
-    let resume = common::fixture("gdg_data_analyst.txt");
+    let resume = common::fixture("resumes/gdg_data_analyst.txt");
     let mut request = multipart(&[
         ("resume_text", None, resume.as_bytes()),
         ("job_text", None, b"Analyst. Requirements: SQL"),

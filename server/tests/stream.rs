@@ -174,13 +174,13 @@ async fn last_event_id_wins_over_the_query_and_bad_cursors_are_400() {
 async fn an_idle_stream_sends_heartbeats_without_ids() {
     let server = TestServer::start(1).await;
     let page = slow_page_server(
-        common::fixture("gdg_jd_data_analyst.txt"),
+        common::fixture("jobs/gdg_jd_data_analyst.txt"),
         5,
         Duration::from_millis(3500),
     )
     .await;
     let job = server
-        .start_job(json!({"resume_text": common::fixture("gdg_data_analyst.txt"), "job_url": page}))
+        .start_job(json!({"resume_text": common::fixture("resumes/gdg_data_analyst.txt"), "job_url": page}))
         .await;
     let (status, frames) = server.read_stream(job, "", None).await;
     assert_eq!(status, 200);
@@ -207,13 +207,13 @@ async fn an_idle_stream_sends_heartbeats_without_ids() {
 async fn many_readers_of_one_live_job_each_get_every_event_once() {
     let server = TestServer::start(15).await;
     let page = slow_page_server(
-        common::fixture("gdg_jd_data_analyst.txt"),
+        common::fixture("jobs/gdg_jd_data_analyst.txt"),
         4,
         Duration::from_millis(1500),
     )
     .await;
     let job = server
-        .start_job(json!({"resume_text": common::fixture("gdg_data_analyst.txt"), "job_url": page}))
+        .start_job(json!({"resume_text": common::fixture("resumes/gdg_data_analyst.txt"), "job_url": page}))
         .await;
     let server = std::sync::Arc::new(server);
     let readers: Vec<_> = (0..40)
@@ -245,13 +245,13 @@ async fn many_readers_of_one_live_job_each_get_every_event_once() {
 async fn shutdown_ends_open_streams_instead_of_hanging() {
     let server = TestServer::start(15).await;
     let page = slow_page_server(
-        common::fixture("gdg_jd_data_analyst.txt"),
+        common::fixture("jobs/gdg_jd_data_analyst.txt"),
         10,
         Duration::from_secs(15),
     )
     .await;
     let job = server
-        .start_job(json!({"resume_text": common::fixture("gdg_data_analyst.txt"), "job_url": page}))
+        .start_job(json!({"resume_text": common::fixture("resumes/gdg_data_analyst.txt"), "job_url": page}))
         .await;
     let mut response = server
         .client

@@ -8,7 +8,10 @@ use tailor_common::{JobStatus, Step};
 
 use crate::{
     api::{load_job, JobView},
-    components::{ConnectionBadge, InsightsFeed, OverallProgress, ScoreSummary, StepList},
+    components::{
+        ChangesFeed, ConnectionBadge, InsightsFeed, OverallProgress, ScoreSummary, StepList,
+        ValidationChecklist,
+    },
     pages::not_found::set_status_not_found,
     processing_job::use_processing_job,
 };
@@ -121,6 +124,10 @@ fn JobScreen(view: JobView) -> impl IntoView {
                 <ScoreSummary state/>
                 <InsightsFeed state/>
             </div>
+        </div>
+        <div class="job-grid">
+            <ChangesFeed state/>
+            <ValidationChecklist state/>
         </div>
     }
 }

@@ -14,7 +14,10 @@ use crate::{api::load_result, pages::not_found::set_status_not_found};
 #[component]
 pub fn ReviewPage() -> impl IntoView {
     let params = use_params_map();
-    let result = Resource::new(move || params.read().get("id").unwrap_or_default(), load_result);
+    let result = Resource::new(
+        move || params.read().get("id").unwrap_or_default(),
+        load_result,
+    );
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the results…"</p> }>
             {move || Suspend::new(async move {
@@ -109,7 +112,12 @@ fn Scores(before: ScoreBreakdown, after: ScoreBreakdown) -> impl IntoView {
         .components
         .iter()
         .map(|c| {
-            let before_points = before.components.iter().find(|b| b.key == c.key).map(|b| b.points).unwrap_or(0.0);
+            let before_points = before
+                .components
+                .iter()
+                .find(|b| b.key == c.key)
+                .map(|b| b.points)
+                .unwrap_or(0.0);
             view! {
                 <tr>
                     <th scope="row">{c.label.clone()}</th>

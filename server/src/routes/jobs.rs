@@ -5,7 +5,7 @@ use axum::{
 };
 
 use super::parse_job_id;
-use crate::{error::ApiError, state::AppState};
+use crate::{error::ApiError, outcome, state::AppState};
 
 /// `GET /api/jobs/{id}/snapshot`: the reducer's state over the job's log.
 pub async fn snapshot(
@@ -28,11 +28,6 @@ pub async fn result(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
-    let store = app.hub.store();
-    let state = store.snapshot(id).await?.ok_or(ApiError::JobNotFound)?;
-    if !state.is_done() {
-        return Err(ApiError::JobRunning);
-    }
-    let result = store.result(id).await?.ok_or(ApiError::NoResult)?;
-    Ok(Json(result).into_response())
+    let outcome = outcome::load(app.hub.store().as_ref(), id).await?;
+    Ok(Json(outcome::job_result(id, &outcome)).into_response())
 }

@@ -9,17 +9,28 @@ use tailor_server::{build_state, config::ServeArgs, router, state::AppState, sto
 use tokio_util::sync::CancellationToken;
 
 pub fn fixture(name: &str) -> String {
+    String::from_utf8(fixture_bytes(name)).expect("a text fixture")
+}
+
+pub fn fixture_bytes(name: &str) -> Vec<u8> {
     let path = format!(
         "{}/tests/fixtures/corpus/{name}",
         env!("CARGO_MANIFEST_DIR")
     );
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 pub fn test_state(heartbeat_secs: u64) -> (AppState, CancellationToken) {
+    test_state_with(heartbeat_secs, true)
+}
+
+pub fn test_state_with(
+    heartbeat_secs: u64,
+    allow_private_urls: bool,
+) -> (AppState, CancellationToken) {
     let config = ServeArgs {
         heartbeat_secs,
-        allow_private_urls: true,
+        allow_private_urls,
         ..ServeArgs::default()
     };
     let options = LeptosOptions::builder().output_name("tailor").build();
@@ -42,7 +53,11 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(heartbeat_secs: u64) -> Self {
-        let (state, shutdown) = test_state(heartbeat_secs);
+        Self::start_with(heartbeat_secs, true).await
+    }
+
+    pub async fn start_with(heartbeat_secs: u64, allow_private_urls: bool) -> Self {
+        let (state, shutdown) = test_state_with(heartbeat_secs, allow_private_urls);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let token = shutdown.clone();
@@ -151,8 +166,8 @@ pub fn parse_frames(text: &str) -> Vec<Frame> {
 
 pub fn job_body() -> serde_json::Value {
     serde_json::json!({
-        "resume_text": fixture("gdg_data_analyst.txt"),
-        "job_text": fixture("gdg_jd_data_analyst.txt"),
+        "resume_text": fixture("resumes/gdg_data_analyst.txt"),
+        "job_text": fixture("jobs/gdg_jd_data_analyst.txt"),
     })
 }
 

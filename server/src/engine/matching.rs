@@ -1,0 +1,394 @@
+//! Evidence for each job term in a resume, and the match score.
+
+use std::collections::{BTreeSet, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::job::{degree_levels, Importance, JobPosting, JobTerm, TermKind};
+use super::resume::{LineRef, Resume};
+use super::skills::find_skills;
+use super::text::{is_stop_word, stem, tokenize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    Stem,
+    Alias,
+    Exact,
+}
+
+impl MatchKind {
+    pub fn credit(self) -> f64 {
+        match self {
+            MatchKind::Exact => 1.0,
+            MatchKind::Alias => 0.9,
+            MatchKind::Stem => 0.75,
+        }
+    }
+}
+
+/// One indexed line of a resume.
+#[derive(Debug, Clone)]
+pub struct IndexedLine {
+    pub at: LineRef,
+    /// " tok tok tok " (padded, lowercase).
+    pub norms: String,
+    /// " stem stem " (padded).
+    pub stems: String,
+    pub skills: HashSet<String>,
+    /// Lowercase surfaces of skills as written, with their canonical form.
+    pub skill_surfaces: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ResumeIndex {
+    pub lines: Vec<IndexedLine>,
+}
+
+fn padded(words: impl Iterator<Item = String>) -> String {
+    let mut s = String::from(" ");
+    for w in words {
+        s.push_str(&w);
+        s.push(' ');
+    }
+    s
+}
+
+pub fn stems_of(text: &str) -> String {
+    padded(tokenize(text).into_iter().map(|t| stem(&t.norm)))
+}
+
+pub fn norms_of(text: &str) -> String {
+    padded(tokenize(text).into_iter().map(|t| t.norm))
+}
+
+impl ResumeIndex {
+    pub fn build(r: &Resume) -> Self {
+        let lines = r
+            .line_refs()
+            .into_iter()
+            .map(|at| {
+                let hits = find_skills(&at.text);
+                IndexedLine {
+                    norms: norms_of(&at.text),
+                    stems: stems_of(&at.text),
+                    skills: hits.iter().map(|h| h.canonical.clone()).collect(),
+                    skill_surfaces: hits.into_iter().map(|h| (h.norm, h.canonical)).collect(),
+                    at,
+                }
+            })
+            .collect();
+        ResumeIndex { lines }
+    }
+
+    /// How (if at all) a line evidences a term.
+    pub fn line_match(
+        line: &IndexedLine,
+        t: &JobTerm,
+        display_norm: &str,
+        display_stems: &str,
+    ) -> Option<MatchKind> {
+        if t.kind != TermKind::Keyword && line.norms.contains(display_norm) {
+            return Some(MatchKind::Exact);
+        }
+        if t.kind == TermKind::Keyword {
+            if line.norms.contains(display_norm) {
+                return Some(MatchKind::Exact);
+            }
+            if line.stems.contains(&format!(" {} ", t.canonical)) {
+                return Some(MatchKind::Stem);
+            }
+            return None;
+        }
+        if line.skills.contains(&t.canonical) {
+            return Some(MatchKind::Alias);
+        }
+        if display_stems.trim().len() >= 2 && line.stems.contains(display_stems) {
+            return Some(MatchKind::Stem);
+        }
+        None
+    }
+}
+
+/// Where a job term is evidenced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceRef {
+    pub kind: MatchKind,
+    pub section: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TermEvidence {
+    pub term: String,
+    pub canonical: String,
+    pub kind: TermKind,
+    pub importance: Importance,
+    pub weight: f64,
+    pub job_count: usize,
+    pub best: Option<MatchKind>,
+    /// Number of lines that evidence it.
+    pub resume_count: usize,
+    /// Distinct roles (employers) whose lines evidence it.
+    pub roles: Vec<String>,
+    pub locations: Vec<EvidenceRef>,
+    pub job_context: String,
+}
+
+impl TermEvidence {
+    pub fn matched(&self) -> bool {
+        self.best.is_some()
+    }
+}
+
+pub fn find_evidence(job: &JobPosting, idx: &ResumeIndex) -> Vec<TermEvidence> {
+    job.terms
+        .iter()
+        .map(|t| {
+            let dn = norms_of(&t.display);
+            let ds = stems_of(&t.display);
+            let mut best: Option<MatchKind> = None;
+            let mut locations = Vec::new();
+            let mut roles = BTreeSet::new();
+            let mut count = 0;
+            for l in &idx.lines {
+                if let Some(k) = ResumeIndex::line_match(l, t, &dn, &ds) {
+                    count += 1;
+                    best = best.max(Some(k));
+                    if let Some(r) = &l.at.role {
+                        roles.insert(r.clone());
+                    }
+                    if locations.len() < 6 {
+                        locations.push(EvidenceRef {
+                            kind: k,
+                            section: l.at.section.clone(),
+                            role: l.at.role.clone(),
+                            text: l.at.text.chars().take(200).collect(),
+                        });
+                    }
+                }
+            }
+            TermEvidence {
+                term: t.display.clone(),
+                canonical: t.canonical.clone(),
+                kind: t.kind,
+                importance: t.importance,
+                weight: t.weight,
+                job_count: t.count,
+                best,
+                resume_count: count,
+                roles: roles.into_iter().collect(),
+                locations,
+                job_context: t.context.clone(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreComponent {
+    pub key: String,
+    pub label: String,
+    /// Points earned out of `max` (after rescaling to 100 over present components).
+    pub points: f64,
+    pub max: f64,
+    pub matched: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    pub total: u32,
+    pub band: String,
+    pub components: Vec<ScoreComponent>,
+}
+
+pub fn band(total: u32) -> &'static str {
+    if total >= 75 {
+        "strong"
+    } else if total >= 50 {
+        "fair"
+    } else {
+        "weak"
+    }
+}
+
+const SENIORITY_WORDS: &[&str] = &[
+    "senior",
+    "sr",
+    "junior",
+    "jr",
+    "lead",
+    "staff",
+    "principal",
+    "intern",
+    "entry",
+    "level",
+    "mid",
+    "ii",
+    "iii",
+    "iv",
+    "i",
+    "head",
+    "chief",
+];
+
+/// Core words of a job title ("Senior Backend Engineer" -> backend, engineer).
+pub fn title_core(title: &str) -> Vec<String> {
+    let t = title.split('(').next().unwrap_or(title);
+    tokenize(t)
+        .into_iter()
+        .map(|x| x.norm)
+        .filter(|w| {
+            !SENIORITY_WORDS.contains(&w.as_str())
+                && !is_stop_word(w)
+                && w.chars().any(|c| c.is_alphabetic())
+                && w.len() > 1
+                && !w.starts_with("gs-")
+                && w != "18f"
+        })
+        .map(|w| stem(&w))
+        .collect()
+}
+
+/// Share of the job title's core words found in the best resume title line.
+pub fn title_match(job: &JobPosting, r: &Resume) -> Option<f64> {
+    let core = title_core(job.title.as_deref()?);
+    if core.is_empty() {
+        return None;
+    }
+    let mut candidates: Vec<String> = r.headline.clone();
+    for role in r.roles() {
+        if let Some(t) = &role.title {
+            candidates.push(t.clone());
+        }
+    }
+    if let Some(s) = r.section(super::resume::SectionKind::Summary) {
+        for b in &s.blocks {
+            for h in &b.header {
+                candidates.push(h.split('.').next().unwrap_or("").to_string());
+            }
+        }
+    }
+    let best = candidates
+        .iter()
+        .map(|c| {
+            let s = stems_of(c);
+            core.iter()
+                .filter(|w| s.contains(&format!(" {w} ")))
+                .count() as f64
+                / core.len() as f64
+        })
+        .fold(0.0, f64::max);
+    Some(best)
+}
+
+/// The resume's highest degree level (1 bachelor, 2 master, 3 doctorate).
+pub fn resume_degree(r: &Resume) -> Option<u8> {
+    r.line_refs()
+        .iter()
+        .flat_map(|l| degree_levels(&l.text))
+        .max()
+}
+
+/// The weighted-coverage match score with its breakdown.
+pub fn score(job: &JobPosting, r: &Resume, ev: &[TermEvidence]) -> Score {
+    let mut comps = Vec::new();
+    let mut add_terms = |key: &str, label: &str, max: f64, kind: TermKind| {
+        let terms: Vec<&TermEvidence> = ev.iter().filter(|e| e.kind == kind).collect();
+        if terms.is_empty() {
+            return;
+        }
+        let total_w: f64 = terms.iter().map(|e| e.weight).sum();
+        let got: f64 = terms
+            .iter()
+            .map(|e| e.weight * e.best.map_or(0.0, MatchKind::credit))
+            .sum();
+        comps.push(ScoreComponent {
+            key: key.into(),
+            label: label.into(),
+            points: if total_w > 0.0 {
+                max * got / total_w
+            } else {
+                0.0
+            },
+            max,
+            matched: terms.iter().filter(|e| e.matched()).count(),
+            total: terms.len(),
+        });
+    };
+    add_terms("hard_skills", "Hard skills", 60.0, TermKind::Hard);
+    add_terms("soft_skills", "Soft skills", 10.0, TermKind::Soft);
+    add_terms("keywords", "Other keywords", 15.0, TermKind::Keyword);
+    if let Some(t) = title_match(job, r) {
+        comps.push(ScoreComponent {
+            key: "job_title".into(),
+            label: "Job title".into(),
+            points: 10.0 * t,
+            max: 10.0,
+            matched: usize::from(t >= 0.999),
+            total: 1,
+        });
+    }
+    if let Some(level) = job.degree_level {
+        let ok = resume_degree(r).is_some_and(|d| d >= level);
+        comps.push(ScoreComponent {
+            key: "education".into(),
+            label: "Education level".into(),
+            points: if ok { 5.0 } else { 0.0 },
+            max: 5.0,
+            matched: usize::from(ok),
+            total: 1,
+        });
+    }
+    let max: f64 = comps.iter().map(|c| c.max).sum();
+    if max <= 0.0 {
+        return Score {
+            total: 0,
+            band: band(0).into(),
+            components: comps,
+        };
+    }
+    let scale = 100.0 / max;
+    for c in &mut comps {
+        c.points = (c.points * scale * 10.0).round() / 10.0;
+        c.max = (c.max * scale * 10.0).round() / 10.0;
+    }
+    let raw: f64 = comps.iter().map(|c| c.points).sum();
+    let total = raw.round().clamp(0.0, 100.0) as u32;
+    Score {
+        total,
+        band: band(total).into(),
+        components: comps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{job, resume};
+
+    #[test]
+    fn exact_alias_and_stem_evidence() {
+        let r = resume::parse_text("Jo Bloggs\n\nSkills:\nPostgres, Python\n\nExperience:\nDev | Acme | 2019 - 2021\n- Visualized data for 4 teams\n");
+        let j =
+            job::parse_text("Engineer\n\nRequirements:\n- PostgreSQL\n- Python\n- Kubernetes\n");
+        let ev = find_evidence(&j, &ResumeIndex::build(&r));
+        let get = |c: &str| ev.iter().find(|e| e.canonical == c).unwrap().best;
+        assert_eq!(get("postgresql"), Some(MatchKind::Alias));
+        assert_eq!(get("python"), Some(MatchKind::Exact));
+        assert_eq!(get("kubernetes"), None);
+        let s = score(&j, &r, &ev);
+        assert!(s.total > 0 && s.total < 100, "{s:?}");
+        assert_eq!(s, score(&j, &r, &ev), "deterministic");
+    }
+
+    #[test]
+    fn bands() {
+        assert_eq!(band(49), "weak");
+        assert_eq!(band(50), "fair");
+        assert_eq!(band(75), "strong");
+    }
+}

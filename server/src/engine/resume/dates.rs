@@ -1,0 +1,148 @@
+//! Dates and date ranges as resumes write them.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct YearMonth {
+    pub year: i32,
+    /// 1–12 when the resume gives a month.
+    pub month: Option<u8>,
+}
+
+impl YearMonth {
+    /// Months since year 0, taking a missing month as `default_month`.
+    pub fn months(self, default_month: u8) -> i64 {
+        self.year as i64 * 12 + (self.month.unwrap_or(default_month) as i64 - 1)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateRange {
+    pub start: YearMonth,
+    /// `None` means "Present".
+    pub end: Option<YearMonth>,
+    /// The text as written.
+    pub raw: String,
+}
+
+const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
+
+fn date_pat() -> String {
+    format!(r"(?:{MONTH},?\s+\d{{4}}|\d{{1,2}}/\d{{4}}|(?:19|20)\d{{2}})")
+}
+
+fn range_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        let d = date_pat();
+        Regex::new(&format!(
+            r"(?i)\b({d})\s*(?:-|–|—|to|until|through)\s*({d}|present|current|now|today)\b"
+        ))
+        .expect("valid regex")
+    })
+}
+
+fn single_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(&format!(r"(?i)\b{}\b", date_pat())).expect("valid regex"))
+}
+
+fn month_num(s: &str) -> Option<u8> {
+    let l = s.to_lowercase();
+    const M: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    M.iter().position(|m| l.starts_with(m)).map(|i| i as u8 + 1)
+}
+
+/// Parse one date ("June 2018", "06/2018", "2018").
+pub fn parse_date(s: &str) -> Option<YearMonth> {
+    let s = s.trim();
+    if let Some((m, y)) = s.split_once('/') {
+        let month: u8 = m.trim().parse().ok()?;
+        let year: i32 = y.trim().parse().ok()?;
+        return Some(YearMonth {
+            year,
+            month: Some(month),
+        });
+    }
+    let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+    let year: i32 = digits.get(digits.len().saturating_sub(4)..)?.parse().ok()?;
+    let month = if s.chars().next()?.is_alphabetic() {
+        month_num(s)
+    } else {
+        None
+    };
+    Some(YearMonth { year, month })
+}
+
+/// The first date range in a text.
+pub fn find_range(text: &str) -> Option<DateRange> {
+    let c = range_re().captures(text)?;
+    let start = parse_date(c.get(1)?.as_str())?;
+    let e = c.get(2)?.as_str();
+    let end = match e.to_lowercase().as_str() {
+        "present" | "current" | "now" | "today" => None,
+        _ => Some(parse_date(e)?),
+    };
+    Some(DateRange {
+        start,
+        end,
+        raw: c.get(0)?.as_str().to_string(),
+    })
+}
+
+/// Every date mentioned in a text (ranges' ends included).
+pub fn all_dates(text: &str) -> Vec<YearMonth> {
+    single_re()
+        .find_iter(text)
+        .filter_map(|m| parse_date(m.as_str()))
+        .collect()
+}
+
+/// Every date as written, for the evidence rule (lowercase, spaces collapsed).
+pub fn date_strings(text: &str) -> Vec<String> {
+    single_re()
+        .find_iter(text)
+        .map(|m| {
+            m.as_str()
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ranges() {
+        let r = find_range("Analyst | Acme | January 2020 - Present").unwrap();
+        assert_eq!(
+            r.start,
+            YearMonth {
+                year: 2020,
+                month: Some(1)
+            }
+        );
+        assert!(r.end.is_none());
+        let r = find_range("2017-2018").unwrap();
+        assert_eq!(r.end.unwrap().year, 2018);
+        let r = find_range("06/2018 – 12/2019").unwrap();
+        assert_eq!(r.end.unwrap().month, Some(12));
+        let r = find_range("Sept. 2019 to Mar 2021").unwrap();
+        assert_eq!(r.start.month, Some(9));
+    }
+
+    #[test]
+    fn finds_single_dates() {
+        assert_eq!(all_dates("Graduated: May 2018, GPA 3.7").len(), 1);
+        assert!(all_dates("Managed 150 people").is_empty());
+    }
+}

@@ -1,0 +1,928 @@
+//! The structured resume and how text becomes one.
+
+pub mod dates;
+pub mod docx;
+pub mod pdf;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use self::dates::{find_range, DateRange};
+use super::text::clean_line;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub links: Vec<String>,
+    pub location: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    Summary,
+    Experience,
+    Education,
+    Skills,
+    Projects,
+    Certifications,
+    Other,
+}
+
+impl SectionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Summary => "summary",
+            SectionKind::Experience => "experience",
+            SectionKind::Education => "education",
+            SectionKind::Skills => "skills",
+            SectionKind::Projects => "projects",
+            SectionKind::Certifications => "certifications",
+            SectionKind::Other => "other",
+        }
+    }
+}
+
+/// A role's identity, read from its header lines. Never edited.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    pub title: Option<String>,
+    pub employer: Option<String>,
+    pub dates: Option<DateRange>,
+}
+
+/// A run of header lines followed by bullets: a role, a degree, a project, a paragraph.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Block {
+    pub header: Vec<String>,
+    pub bullets: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub kind: SectionKind,
+    pub heading: String,
+    pub blocks: Vec<Block>,
+}
+
+impl Section {
+    /// The section as plain lines (headers, then "- " bullets), for diffs and search.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for b in &self.blocks {
+            out.extend(b.header.iter().cloned());
+            out.extend(b.bullets.iter().map(|x| format!("- {x}")));
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Resume {
+    pub contact: Contact,
+    /// Lines of the top block that are not contact details ("Data Analyst").
+    pub headline: Vec<String>,
+    pub sections: Vec<Section>,
+}
+
+/// Where a line sits in the resume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineRef {
+    pub section: String,
+    pub kind: SectionKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    pub is_bullet: bool,
+    pub text: String,
+}
+
+impl Resume {
+    pub fn section(&self, kind: SectionKind) -> Option<&Section> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    /// Every content line with its location (headline, sections).
+    pub fn line_refs(&self) -> Vec<LineRef> {
+        let mut out = Vec::new();
+        for h in &self.headline {
+            out.push(LineRef {
+                section: "Headline".into(),
+                kind: SectionKind::Summary,
+                role: None,
+                is_bullet: false,
+                text: h.clone(),
+            });
+        }
+        for s in &self.sections {
+            for b in &s.blocks {
+                let role = b
+                    .role
+                    .as_ref()
+                    .and_then(|r| r.employer.clone().or_else(|| r.title.clone()));
+                for h in &b.header {
+                    out.push(LineRef {
+                        section: s.heading.clone(),
+                        kind: s.kind,
+                        role: role.clone(),
+                        is_bullet: false,
+                        text: h.clone(),
+                    });
+                }
+                for x in &b.bullets {
+                    out.push(LineRef {
+                        section: s.heading.clone(),
+                        kind: s.kind,
+                        role: role.clone(),
+                        is_bullet: true,
+                        text: x.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// All roles (experience section first, then projects are not roles).
+    pub fn roles(&self) -> Vec<&Role> {
+        self.sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Experience)
+            .flat_map(|s| s.blocks.iter().filter_map(|b| b.role.as_ref()))
+            .collect()
+    }
+
+    /// Bullets of experience and project sections.
+    pub fn work_bullets(&self) -> Vec<&str> {
+        self.sections
+            .iter()
+            .filter(|s| matches!(s.kind, SectionKind::Experience | SectionKind::Projects))
+            .flat_map(|s| {
+                s.blocks
+                    .iter()
+                    .flat_map(|b| b.bullets.iter().map(String::as_str))
+            })
+            .collect()
+    }
+
+    pub fn has_content(&self) -> bool {
+        self.sections.iter().any(|s| {
+            s.blocks
+                .iter()
+                .any(|b| !b.header.is_empty() || !b.bullets.is_empty())
+        }) || !self.headline.is_empty()
+    }
+}
+
+fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pat).expect("valid regex"))
+}
+
+pub fn email_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+}
+
+pub fn phone_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}",
+    )
+}
+
+fn link_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"(?i)(?:https?://)?(?:www\.)?(?:linkedin\.com|github\.com|gitlab\.com|behance\.net|dribbble\.com)/[^\s|,)]*|https?://[^\s|,)]+|/in/[A-Za-z0-9_-]+",
+    )
+}
+
+fn location_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"\b[A-Z][a-z.]+(?: [A-Z][a-z.]+)*, [A-Z]{2}\b")
+}
+
+const BULLETS: &[&str] = &[
+    "- ",
+    "* ",
+    "• ",
+    "● ",
+    "◦ ",
+    "▪ ",
+    "– ",
+    "· ",
+    "⋅ ",
+    "∙ ",
+    "○ ",
+    "■ ",
+    "➢ ",
+    "► ",
+    "✓ ",
+    "\u{f0b7} ",
+];
+
+/// If the line is a bullet, the text after its marker.
+pub fn strip_bullet(line: &str) -> Option<&str> {
+    for b in BULLETS {
+        if let Some(rest) = line.strip_prefix(b) {
+            return Some(rest.trim_start());
+        }
+        let bare = b.trim_end();
+        if !bare.is_empty() && bare != "-" && bare != "*" {
+            if let Some(rest) = line.strip_prefix(bare) {
+                if !rest.is_empty() {
+                    return Some(rest.trim_start());
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Remove Markdown emphasis and code markers from a line.
+fn strip_md(s: &str) -> String {
+    let mut t = s.replace("**", "").replace("__", "").replace('`', "");
+    // Single-star italics around the whole line or words.
+    if t.starts_with('*') && t.ends_with('*') && t.len() > 2 {
+        t = t[1..t.len() - 1].to_string();
+    }
+    t = t.replace(" *", " ").replace("* ", " ");
+    let t = t.trim_end_matches('\\').trim();
+    // Markdown links [text](url) -> text (url)
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(&R, r"\[([^\]]+)\]\(([^)]+)\)");
+    r.replace_all(t, "$1 ($2)").trim().to_string()
+}
+
+struct HeadingCue {
+    kind: SectionKind,
+    words: &'static [&'static str],
+}
+
+const CUES: &[HeadingCue] = &[
+    HeadingCue {
+        kind: SectionKind::Summary,
+        words: &["summary", "profile", "objective", "about me", "overview"],
+    },
+    HeadingCue {
+        kind: SectionKind::Experience,
+        words: &[
+            "experience",
+            "employment",
+            "work history",
+            "career history",
+            "positions held",
+        ],
+    },
+    HeadingCue {
+        kind: SectionKind::Education,
+        words: &["education", "academic"],
+    },
+    HeadingCue {
+        kind: SectionKind::Skills,
+        words: &[
+            "skills",
+            "competencies",
+            "technologies",
+            "proficiencies",
+            "expertise",
+            "tech stack",
+            "toolbox",
+            "tools",
+        ],
+    },
+    HeadingCue {
+        kind: SectionKind::Projects,
+        words: &["projects", "portfolio"],
+    },
+    HeadingCue {
+        kind: SectionKind::Certifications,
+        words: &[
+            "certifications",
+            "certification",
+            "certificates",
+            "licenses",
+            "licensure",
+            "credentials",
+            "professional development",
+        ],
+    },
+    HeadingCue {
+        kind: SectionKind::Other,
+        words: &[
+            "awards",
+            "honors",
+            "publications",
+            "volunteer",
+            "languages",
+            "interests",
+            "activities",
+            "additional information",
+            "references",
+            "affiliations",
+            "memberships",
+            "coursework",
+            "achievements",
+            "leadership",
+        ],
+    },
+];
+
+/// Headings that may carry content on the same line ("Skills: Python, SQL").
+const INLINE_HEADINGS: &[&str] = &[
+    "skills",
+    "technical skills",
+    "core skills",
+    "key skills",
+    "summary",
+    "professional summary",
+    "objective",
+    "education",
+    "experience",
+    "work experience",
+    "certifications",
+    "projects",
+];
+
+fn classify_heading(text: &str) -> Option<SectionKind> {
+    let lower = text.to_lowercase();
+    let mut best: Option<(usize, SectionKind)> = None;
+    for cue in CUES {
+        for w in cue.words {
+            if let Some(pos) = lower.find(w) {
+                // whole-word check
+                let before_ok = pos == 0 || !lower.as_bytes()[pos - 1].is_ascii_alphabetic();
+                let end = pos + w.len();
+                let after_ok = end >= lower.len() || !lower.as_bytes()[end].is_ascii_alphabetic();
+                if before_ok && after_ok && best.is_none_or(|(p, _)| pos < p) {
+                    best = Some((pos, cue.kind));
+                }
+            }
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// Decide whether a (Markdown-stripped) line is a section heading.
+/// Returns the kind, the heading text, and any content after a colon.
+fn heading(line: &str, md_level: Option<usize>) -> Option<(SectionKind, String, Option<String>)> {
+    let t = line.trim();
+    if let Some((head, rest)) = t.split_once(':') {
+        let h = head.trim();
+        let rest = rest.trim();
+        if !rest.is_empty() {
+            if INLINE_HEADINGS.contains(&h.to_lowercase().as_str()) {
+                return classify_heading(h).map(|k| (k, h.to_string(), Some(rest.to_string())));
+            }
+            return None;
+        }
+    }
+    let h = t.trim_end_matches(':').trim();
+    if h.is_empty() || h.len() > 60 {
+        return None;
+    }
+    let words = h.split_whitespace().count();
+    if words > 6 {
+        return None;
+    }
+    if !h
+        .chars()
+        .all(|c| c.is_alphabetic() || c == ' ' || c == '&' || c == ',' || c == '-' || c == '/')
+    {
+        return None;
+    }
+    let letters: Vec<char> = h.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = !letters.is_empty() && letters.iter().all(|c| c.is_uppercase());
+    let colon = t.ends_with(':');
+    let title_case = h
+        .split_whitespace()
+        .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || w == "&" || w.len() <= 3);
+    let kind = classify_heading(h)?;
+    if md_level.is_some() || upper || colon || (title_case && words <= 4) {
+        Some((kind, h.to_string(), None))
+    } else {
+        None
+    }
+}
+
+fn name_like(s: &str) -> Option<String> {
+    let s = s.split(',').next().unwrap_or(s).trim();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if !(2..=5).contains(&words.len()) {
+        return None;
+    }
+    if s.chars()
+        .all(|c| c.is_alphabetic() || c == ' ' || c == '.' || c == '-' || c == '\'')
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+    {
+        Some(s.to_string())
+    } else {
+        None
+    }
+}
+
+/// Pull contact details out of a line; returns what is left (non-contact text).
+fn take_contact(line: &str, c: &mut Contact) -> String {
+    let mut rest = line.to_string();
+    if let Some(m) = email_re().find(&rest) {
+        if c.email.is_none() {
+            c.email = Some(m.as_str().to_string());
+        }
+        rest = rest.replace(m.as_str(), " ");
+    }
+    let links: Vec<String> = link_re()
+        .find_iter(&rest)
+        .map(|m| m.as_str().trim_end_matches(['.', ';']).to_string())
+        .collect();
+    for l in links {
+        rest = rest.replace(&l, " ");
+        if !c.links.contains(&l) {
+            c.links.push(l);
+        }
+    }
+    if let Some(m) = phone_re().find(&rest) {
+        if c.phone.is_none() {
+            c.phone = Some(m.as_str().trim().to_string());
+        }
+        rest = rest.replace(m.as_str(), " ");
+    }
+    if let Some(m) = location_re().find(&rest) {
+        if c.location.is_none() {
+            c.location = Some(m.as_str().to_string());
+        }
+        rest = rest.replace(m.as_str(), " ");
+    }
+    // Drop labels, separators and icons left behind.
+    let cleaned: String = rest
+        .split(['|', '•', '·'])
+        .map(|p| {
+            p.trim()
+                .trim_start_matches(|ch: char| !ch.is_ascii_alphanumeric())
+                .trim()
+        })
+        .filter(|p| {
+            let l = p.to_lowercase();
+            !p.is_empty()
+                && !matches!(
+                    l.trim_end_matches(':'),
+                    "email"
+                        | "phone"
+                        | "linkedin"
+                        | "github"
+                        | "mobile"
+                        | "tel"
+                        | "e-mail"
+                        | "web"
+                        | "website"
+                        | "location"
+                        | "address"
+                        | "portfolio"
+                )
+        })
+        .collect::<Vec<_>>()
+        .join(" | ");
+    cleaned
+}
+
+/// Parse plain text or Markdown into a structured resume.
+pub fn parse_text(text: &str) -> Resume {
+    let mut r = Resume::default();
+    let mut current: Option<Section> = None;
+    let mut top: Vec<String> = Vec::new();
+    // (was the previous content line a bullet, its length, did a blank line follow it)
+    let mut prev: Option<(bool, usize)> = None;
+    let mut blank = true;
+    for raw in text.lines() {
+        let line = clean_line(raw);
+        if line.is_empty() {
+            blank = true;
+            continue;
+        }
+        let after_blank = std::mem::replace(&mut blank, false);
+        let trimmed = line.trim();
+        if trimmed
+            .chars()
+            .all(|c| matches!(c, '-' | '=' | '_' | '*' | '~'))
+        {
+            continue; // horizontal rule
+        }
+        let mut md_level = None;
+        let mut body = trimmed;
+        let hashes = body.chars().take_while(|c| *c == '#').count();
+        if hashes > 0 && body[hashes..].starts_with(' ') {
+            md_level = Some(hashes);
+            body = body[hashes..].trim();
+        }
+        let (is_bullet, content) = match strip_bullet(body) {
+            Some(rest) => (true, rest),
+            None => (false, body),
+        };
+        let content = strip_md(content);
+        if content.is_empty() {
+            continue;
+        }
+        // A wrapped line (PDF/DOCX extraction): join it to the line before.
+        let lower_first = content.chars().next().is_some_and(|c| c.is_lowercase());
+        if !is_bullet && md_level.is_none() && (!after_blank || lower_first) {
+            if let (Some((prev_bullet, prev_len)), Some(s)) = (prev, current.as_mut()) {
+                let lower_start = content.chars().next().is_some_and(|c| c.is_lowercase());
+                let wrapped_bullet = prev_bullet
+                    && prev_len >= 60
+                    && find_range(&content).is_none()
+                    && !content.contains('|')
+                    && heading(&content, None).is_none();
+                let dangling = !prev_bullet
+                    && s.blocks
+                        .last()
+                        .and_then(|b| b.header.last())
+                        .is_some_and(|h| {
+                            h.ends_with(['–', '—', '-', ',', '&']) || h.ends_with(" to")
+                        });
+                if lower_start || wrapped_bullet || dangling {
+                    if let Some(b) = s.blocks.last_mut() {
+                        let target = if prev_bullet {
+                            b.bullets.last_mut()
+                        } else {
+                            b.header.last_mut()
+                        };
+                        if let Some(t) = target {
+                            if t.ends_with('-') && lower_start {
+                                t.pop();
+                            } else {
+                                t.push(' ');
+                            }
+                            t.push_str(&content);
+                            prev = Some((prev_bullet, content.len()));
+                            continue;
+                        }
+                    }
+                }
+            }
+        }
+        prev = Some((is_bullet, content.len()));
+        if !is_bullet {
+            let sub_heading_same_kind = |k: SectionKind| {
+                md_level.is_some_and(|l| l >= 3) && current.as_ref().is_some_and(|c| c.kind == k)
+            };
+            if let Some((kind, head, inline)) =
+                heading(&content, md_level).filter(|(k, _, _)| !sub_heading_same_kind(*k))
+            {
+                if let Some(s) = current.take() {
+                    r.sections.push(s);
+                }
+                let mut s = Section {
+                    kind,
+                    heading: head,
+                    blocks: Vec::new(),
+                };
+                if let Some(inl) = inline {
+                    s.blocks.push(Block {
+                        header: vec![inl],
+                        ..Block::default()
+                    });
+                }
+                current = Some(s);
+                continue;
+            }
+        }
+        match current.as_mut() {
+            None => top.push(content),
+            Some(s) => {
+                let dated_section = matches!(
+                    s.kind,
+                    SectionKind::Experience | SectionKind::Education | SectionKind::Projects
+                );
+                let need_new = match s.blocks.last() {
+                    None => true,
+                    Some(b) => {
+                        (!is_bullet && !b.bullets.is_empty())
+                            // A new dated line after a dated role starts the next role
+                            // (resumes that describe roles in paragraphs, not bullets).
+                            || (!is_bullet
+                                && dated_section
+                                && find_range(&content).is_some()
+                                && b.header.iter().any(|h| find_range(h).is_some()))
+                    }
+                };
+                // A Markdown sub-heading ("### Staff Accountant | Acme") starts a block.
+                let need_new = need_new
+                    || (md_level.is_some()
+                        && s.blocks.last().is_some_and(|b| !b.header.is_empty()));
+                if need_new {
+                    // The role's title line may sit just above its dates: take it along.
+                    let mut carried = None;
+                    if !is_bullet && find_range(&content).is_some() {
+                        if let Some(prev_b) = s.blocks.last_mut() {
+                            let movable = prev_b.bullets.is_empty()
+                                && prev_b.header.len() >= 2
+                                && prev_b.header.last().is_some_and(|h| {
+                                    find_range(h).is_none()
+                                        && !h.ends_with('.')
+                                        && h.split_whitespace().count() <= 10
+                                        && (h.contains(" | ") || title_score(h) > 0)
+                                });
+                            if movable {
+                                carried = prev_b.header.pop();
+                            }
+                        }
+                    }
+                    s.blocks.push(Block::default());
+                    if let (Some(c), Some(b)) = (carried, s.blocks.last_mut()) {
+                        b.header.push(c);
+                    }
+                }
+                let b = s.blocks.last_mut().expect("block exists");
+                if is_bullet {
+                    b.bullets.push(content);
+                } else {
+                    b.header.push(content);
+                }
+            }
+        }
+    }
+    if let Some(s) = current.take() {
+        r.sections.push(s);
+    }
+    // Top block: name, contact, headline.
+    for (i, l) in top.iter().enumerate() {
+        let rest = take_contact(l, &mut r.contact);
+        if rest.is_empty() {
+            continue;
+        }
+        if r.contact.name.is_none() && i <= 1 {
+            if let Some(n) = name_like(&rest) {
+                r.contact.name = Some(n.clone());
+                let tail = rest[n.len()..].trim_start_matches([',', ' ']).trim();
+                if !tail.is_empty() {
+                    r.headline.push(tail.to_string());
+                }
+                continue;
+            }
+        }
+        // A lone lowercase word is a link label ("hdent"), not a headline.
+        if !rest.contains(' ') && rest.chars().all(|c| c.is_lowercase() || c.is_ascii_digit()) {
+            continue;
+        }
+        r.headline.push(rest);
+    }
+    if r.contact.name.is_none() {
+        if let Some(first) = r.headline.first().cloned() {
+            if first.split_whitespace().count() <= 5 && !first.contains(['.', ':']) {
+                r.contact.name = Some(first);
+                r.headline.remove(0);
+            }
+        }
+    }
+    // Contact details anywhere in the resume, if the top block lacked them.
+    if r.contact.email.is_none() || r.contact.phone.is_none() {
+        for l in text.lines() {
+            if r.contact.email.is_none() {
+                r.contact.email = email_re().find(l).map(|m| m.as_str().to_string());
+            }
+            if r.contact.phone.is_none() {
+                r.contact.phone = phone_re().find(l).map(|m| m.as_str().trim().to_string());
+            }
+        }
+    }
+    for s in &mut r.sections {
+        if matches!(s.kind, SectionKind::Experience) {
+            for b in &mut s.blocks {
+                b.role = parse_role(&b.header);
+                paragraphs_to_bullets(b);
+            }
+        }
+    }
+    r
+}
+
+/// A role described in sentences under its dates (no bullet glyphs, as many
+/// PDF exports are): the sentences become its bullets, text unchanged.
+fn paragraphs_to_bullets(b: &mut Block) {
+    let Some(role) = &b.role else { return };
+    let Some(d) = &role.dates else { return };
+    if !b.bullets.is_empty() {
+        return;
+    }
+    let Some(date_idx) = b.header.iter().position(|h| h.contains(&d.raw)) else {
+        return;
+    };
+    let rest: Vec<String> = b.header.split_off(date_idx + 1);
+    for l in rest {
+        if l.split_whitespace().count() >= 4 {
+            b.bullets.push(l);
+        } else if b.bullets.is_empty() {
+            b.header.push(l);
+        } else {
+            b.bullets.push(l);
+        }
+    }
+}
+
+const TITLE_WORDS: &[&str] = &[
+    "engineer",
+    "developer",
+    "manager",
+    "analyst",
+    "designer",
+    "accountant",
+    "scientist",
+    "nurse",
+    "specialist",
+    "director",
+    "consultant",
+    "coordinator",
+    "lead",
+    "intern",
+    "architect",
+    "administrator",
+    "assistant",
+    "associate",
+    "officer",
+    "representative",
+    "executive",
+    "strategist",
+    "writer",
+    "editor",
+    "researcher",
+    "technician",
+    "supervisor",
+    "head",
+    "president",
+    "vp",
+    "founder",
+    "owner",
+    "teacher",
+    "instructor",
+    "programmer",
+    "freelance",
+    "freelancer",
+    "advisor",
+    "agent",
+    "clerk",
+    "controller",
+    "auditor",
+    "planner",
+    "buyer",
+    "recruiter",
+    "therapist",
+];
+
+fn title_score(p: &str) -> usize {
+    let l = p.to_lowercase();
+    TITLE_WORDS
+        .iter()
+        .filter(|w| {
+            l.split(|c: char| !c.is_alphanumeric())
+                .any(|x| x == **w || x == format!("{w}s"))
+        })
+        .count()
+}
+
+/// Read a role's title, employer and dates from its header lines.
+pub fn parse_role(header: &[String]) -> Option<Role> {
+    if header.is_empty() {
+        return None;
+    }
+    // Only the identity lines: short, not sentences (descriptions follow them).
+    let ident: Vec<&String> = header
+        .iter()
+        .take_while(|h| h.split_whitespace().count() <= 16 && !h.trim_end().ends_with('.'))
+        .take(3)
+        .collect();
+    if ident.is_empty() {
+        return None;
+    }
+    let joined = ident
+        .iter()
+        .map(|h| h.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    let dates = find_range(&joined);
+    let mut text = joined.clone();
+    if let Some(d) = &dates {
+        text = text.replace(&d.raw, " | ");
+    }
+    let strong: Vec<&str> = text
+        .split(['|', '—', '–', '@'])
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    // "Product Manager, Google, Mountain View, CA": commas are the separators.
+    let text = if strong.len() <= 1 && !text.contains(" at ") {
+        text.replace(", ", " | ")
+    } else {
+        text
+    };
+    let parts: Vec<String> = text
+        .split(['|', '—', '–', '@'])
+        .flat_map(|p| p.split(" - ").map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|p| {
+            let p2 = p.clone();
+            match p2.split_once(" at ") {
+                Some((a, b)) => vec![a.to_string(), b.to_string()],
+                None => vec![p],
+            }
+        })
+        .map(|p| {
+            p.trim()
+                .trim_matches(|c: char| c == ',' || c == '(' || c == ')')
+                .trim()
+                .to_string()
+        })
+        .filter(|p| !p.is_empty())
+        .filter(|p| {
+            !location_re().find(p).is_some_and(|m| m.len() == p.len())
+                && !matches!(
+                    p.to_lowercase().as_str(),
+                    "remote"
+                        | "hybrid"
+                        | "on-site"
+                        | "onsite"
+                        | "usa"
+                        | "us"
+                        | "uk"
+                        | "united states"
+                )
+                && !(p.len() == 2 && p.chars().all(|c| c.is_ascii_uppercase()))
+                && p.chars().any(|c| c.is_alphabetic())
+        })
+        .collect();
+    if parts.is_empty() && dates.is_none() {
+        return None;
+    }
+    let title_idx = parts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, p)| (title_score(p), usize::MAX - i))
+        .filter(|(_, p)| title_score(p) > 0)
+        .map(|(i, _)| i);
+    let title = title_idx.map(|i| parts[i].clone());
+    let employer = parts
+        .iter()
+        .enumerate()
+        .find(|(i, _)| Some(*i) != title_idx)
+        .map(|(_, p)| p.clone());
+    if dates.is_none() && title.is_none() {
+        return None;
+    }
+    Some(Role {
+        title,
+        employer,
+        dates,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "Jane Smith\nData Analyst\njane@x.com | (555) 123-4567 | Austin, TX\n\nSkills:\nPython, Pandas, SQL\n\nExperience:\nAnalyst | Acme Corp | Jan 2020 - Present\n- Built dashboards in Tableau for 12 teams\n- Wrote SQL\n\nEducation:\nB.S. in Statistics, 2019\n";
+
+    #[test]
+    fn parses_contact_and_sections() {
+        let r = parse_text(SAMPLE);
+        assert_eq!(r.contact.name.as_deref(), Some("Jane Smith"));
+        assert_eq!(r.contact.email.as_deref(), Some("jane@x.com"));
+        assert_eq!(r.contact.phone.as_deref(), Some("(555) 123-4567"));
+        assert_eq!(r.contact.location.as_deref(), Some("Austin, TX"));
+        assert_eq!(r.headline, vec!["Data Analyst"]);
+        let kinds: Vec<_> = r.sections.iter().map(|s| s.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                SectionKind::Skills,
+                SectionKind::Experience,
+                SectionKind::Education
+            ]
+        );
+        let role = r.roles()[0].clone();
+        assert_eq!(role.title.as_deref(), Some("Analyst"));
+        assert_eq!(role.employer.as_deref(), Some("Acme Corp"));
+        assert!(role.dates.unwrap().end.is_none());
+        assert_eq!(r.work_bullets().len(), 2);
+    }
+
+    #[test]
+    fn markdown_headings_and_inline_skills() {
+        let r = parse_text("# JOHN DOE\n## PROFESSIONAL SUMMARY\nGood at things.\n## Skills: Rust, Go\n### Engineer | **Initech** \n*2019 - 2021*\n- Shipped it\n");
+        assert_eq!(r.contact.name.as_deref(), Some("JOHN DOE"));
+        assert_eq!(r.sections[0].kind, SectionKind::Summary);
+        assert_eq!(r.sections[1].kind, SectionKind::Skills);
+        assert_eq!(r.sections[1].blocks[0].header[0], "Rust, Go");
+    }
+
+    #[test]
+    fn bullets_are_recognised() {
+        assert_eq!(strip_bullet("• Led things"), Some("Led things"));
+        assert_eq!(strip_bullet("- x"), Some("x"));
+        assert_eq!(strip_bullet("Led things"), None);
+    }
+}

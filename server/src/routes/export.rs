@@ -1,0 +1,53 @@
+//! `GET /api/jobs/{id}/export?format=docx|pdf|md|txt`: the tailored resume
+//! as a download, rendered from the structured resume.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::header,
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+
+use super::parse_job_id;
+use crate::{
+    error::ApiError,
+    outcome::{self, file_name, Format},
+    state::AppState,
+};
+
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    format: Option<String>,
+}
+
+pub async fn export(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Response, ApiError> {
+    let id = parse_job_id(&id)?;
+    let requested = query.format.unwrap_or_default();
+    let format = Format::parse(&requested).ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid_format",
+            format!("'{requested}' is not a download format; use docx, pdf, md or txt."),
+        )
+    })?;
+    let outcome = outcome::load(app.hub.store().as_ref(), id).await?;
+    let name = file_name(&outcome, format);
+    // Rendering a PDF or DOCX is CPU work: keep it off the async workers.
+    let bytes = tokio::task::spawn_blocking(move || format.render(&outcome))
+        .await
+        .map_err(|e| ApiError::Internal(format!("rendering failed: {e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
