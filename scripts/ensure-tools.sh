@@ -4,7 +4,7 @@
 #   - the wasm32-unknown-unknown Rust target
 #   - wasm-bindgen (crate wasm-bindgen-cli) at exactly Cargo.lock's version
 #   - with `release`: wasm-opt (npm package binaryen) for the release bundle
-#   - with `test`: Debian's chromium and end2end/'s npm packages
+#   - with `test`: Debian's chromium and poppler-utils, and end2end/'s npm packages
 # Usage: scripts/ensure-tools.sh release|test
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,12 +37,16 @@ if [ "$mode" = release ] && ! command -v wasm-opt >/dev/null 2>&1; then
 fi
 
 if [ "$mode" = test ]; then
-  if [ ! -x /usr/bin/chromium ]; then
-    say "installing Debian's chromium"
+  # chromium for the browser tests; pdftotext (poppler-utils) to read the PDFs they download.
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
     sudo_cmd=""
     [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
   # Playwright drives the system Chromium; it must never download a browser.
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

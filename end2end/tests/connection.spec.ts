@@ -39,7 +39,7 @@ test("a dropped connection is shown honestly and recovers without losing or repe
     await expect(badge).toHaveAttribute("data-connection", "Up to date");
     const jobId = page.url().split("/").pop();
     const snapshot = await (await page.request.get(`/api/jobs/${jobId}/snapshot`)).json();
-    await expect(page.locator("span.count")).toHaveText(`${snapshot.insights.length} so far`);
+    await expect(page.locator("#insights-title .count")).toHaveText(`${snapshot.insights.length} so far`);
     const shown = await page.locator('ul[aria-live="polite"] > li .insight-text').allTextContents();
     const newest = snapshot.insights.slice(-shown.length).reverse().map((i: { message: string }) => i.message);
     expect(shown).toEqual(newest);

@@ -42,7 +42,7 @@ test("a pasted resume and job posting stream through all five steps", async ({ p
   const jobId = page.url().split("/").pop();
   const snapshot = await (await page.request.get(`/api/jobs/${jobId}/snapshot`)).json();
   expect(snapshot.status).toBe("completed");
-  await expect(page.locator("span.count")).toHaveText(`${snapshot.insights.length} so far`);
+  await expect(page.locator("#insights-title .count")).toHaveText(`${snapshot.insights.length} so far`);
 });
 
 test("the server's validation errors show next to the form", async ({ page }) => {
@@ -105,7 +105,7 @@ test("a reload while the job is in flight continues to the same final state", as
     const jobId = page.url().split("/").pop();
     const snapshot = await (await page.request.get(`/api/jobs/${jobId}/snapshot`)).json();
     expect(snapshot.status).toBe("completed");
-    await expect(page.locator("span.count")).toHaveText(`${snapshot.insights.length} so far`);
+    await expect(page.locator("#insights-title .count")).toHaveText(`${snapshot.insights.length} so far`);
   } finally {
     jobPage.close();
   }
