@@ -15,7 +15,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use pages::{NotFoundPage, ProcessingPage, ReviewPage, UploadPage};
+use pages::{AboutPage, NotFoundPage, ProcessingPage, ReviewPage, UploadPage};
 
 /// The HTML document around the app, rendered only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -53,10 +53,15 @@ pub fn App() -> impl IntoView {
                     "Tailor"
                 </a>
                 <span class="tagline">"Tailored resumes that never invent a fact"</span>
+                <nav class="topnav" aria-label="Main">
+                    <a href="/">"New"</a>
+                    <a href="/about">"About"</a>
+                </nav>
             </header>
             <main class="page">
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("") view=UploadPage/>
+                    <Route path=path!("/about") view=AboutPage/>
                     // Async: the snapshot is loaded before the first byte, so an
                     // unknown job answers with a real 404 status.
                     <Route path=path!("/jobs/:id") view=ProcessingPage ssr=SsrMode::Async/>

@@ -1,8 +1,10 @@
+mod about;
 mod not_found;
 mod processing;
 mod review;
 mod upload;
 
+pub use about::AboutPage;
 pub use not_found::NotFoundPage;
 pub use processing::ProcessingPage;
 pub use review::ReviewPage;

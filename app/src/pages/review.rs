@@ -157,11 +157,12 @@ fn Scores(before: ScoreBreakdown, after: ScoreBreakdown) -> impl IntoView {
 /// marked (with a visible label, not only a colour).
 #[component]
 fn SideBySide(original: String, tailored: String) -> impl IntoView {
-    let known: HashSet<String> = original.lines().map(|l| l.trim().to_string()).collect();
+    let known: HashSet<String> = original.lines().map(comparable).collect();
     let tailored_lines = tailored
         .lines()
         .map(|line| {
-            let changed = !line.trim().is_empty() && !known.contains(line.trim());
+            let key = comparable(line);
+            let changed = !key.is_empty() && !known.contains(&key);
             if changed {
                 view! { <mark class="changed-line"><span class="visually-hidden">"Changed: "</span>{line.to_string()}</mark> }.into_any()
             } else {
@@ -184,6 +185,17 @@ fn SideBySide(original: String, tailored: String) -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// A line as compared across versions: bullet markers, case and spacing
+/// are presentation, not content.
+fn comparable(line: &str) -> String {
+    line.trim()
+        .trim_start_matches(['•', '-', '*', '·', '▪', '–'])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[component]
