@@ -7,6 +7,7 @@ pub mod components;
 pub mod format;
 pub mod pages;
 pub mod processing_job;
+pub mod recent;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -43,6 +43,12 @@ test("a pasted resume and job posting stream through all five steps", async ({ p
   const snapshot = await (await page.request.get(`/api/jobs/${jobId}/snapshot`)).json();
   expect(snapshot.status).toBe("completed");
   await expect(page.locator("#insights-title .count")).toHaveText(`${snapshot.insights.length} so far`);
+
+  // The upload page lists the job among this browser's recent jobs.
+  await page.goto("/");
+  await page.locator("body[data-hydrated]").waitFor();
+  const recent = page.getByRole("region", { name: "Recent jobs" });
+  await expect(recent.locator(`a[href="/jobs/${jobId}"]`)).toBeVisible();
 });
 
 test("the server's validation errors show next to the form", async ({ page }) => {

@@ -15,6 +15,7 @@ pub fn ScoreSummary(state: ReadSignal<JobState>) -> impl IntoView {
                     <span class="score-value" data-metric="match_score_before">
                         {move || before.get().map(|v| format!("{v:.0}")).unwrap_or_else(|| "—".into())}
                     </span>
+                    {move || before.get().map(|v| view! { <span class=format!("band band-{}", band(v))>{band(v)}</span> })}
                 </div>
                 <span class="score-arrow" aria-hidden="true">"→"</span>
                 <div class="score-cell">
@@ -22,9 +23,22 @@ pub fn ScoreSummary(state: ReadSignal<JobState>) -> impl IntoView {
                     <span class="score-value" data-metric="match_score_after">
                         {move || after.get().map(|v| format!("{v:.0}")).unwrap_or_else(|| "—".into())}
                     </span>
+                    {move || after.get().map(|v| view! { <span class=format!("band band-{}", band(v))>{band(v)}</span> })}
                 </div>
             </div>
             <p class="hint">"Out of 100: how much of what the posting asks for your resume shows. 75 or more is strong."</p>
         </section>
+    }
+}
+
+/// The score's band, as the engine defines it: below 50 weak, 50–74 fair,
+/// 75 and up strong.
+pub fn band(score: f64) -> &'static str {
+    if score >= 75.0 {
+        "strong"
+    } else if score >= 50.0 {
+        "fair"
+    } else {
+        "weak"
     }
 }

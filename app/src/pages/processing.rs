@@ -61,6 +61,16 @@ fn JobScreen(view: JobView) -> impl IntoView {
     let job_id = view.state.job_id;
     let job = use_processing_job(view);
     let state = job.state;
+    // Remember the job in this browser, with what it is about once known.
+    Effect::new(move |_| {
+        let label = state.with(|s| {
+            s.status_reason
+                .clone()
+                .filter(|_| s.is_done())
+                .unwrap_or_else(|| format!("Started {}", job_id.simple().to_string().get(..8).unwrap_or_default()))
+        });
+        crate::recent::save(crate::recent::RecentJob { id: job_id.to_string(), label });
+    });
     let status = Memo::new(move |_| state.with(|s| s.status));
     let done = Memo::new(move |_| state.with(|s| s.done.clone()));
     let error = Memo::new(move |_| state.with(|s| s.last_error().cloned()));

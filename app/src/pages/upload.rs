@@ -11,6 +11,8 @@ use leptos_meta::Title;
 pub fn UploadPage() -> impl IntoView {
     let (error, set_error) = signal(None::<(String, String)>);
     let (busy, set_busy) = signal(false);
+    let (recent, set_recent) = signal(Vec::<crate::recent::RecentJob>::new());
+    Effect::new(move |_| set_recent.set(crate::recent::load()));
 
     #[cfg(feature = "hydrate")]
     let navigate = leptos_router::hooks::use_navigate();
@@ -96,6 +98,17 @@ pub fn UploadPage() -> impl IntoView {
                 </button>
             </div>
         </form>
+        {move || (!recent.with(Vec::is_empty)).then(|| view! {
+            <section class="card" aria-labelledby="recent-title">
+                <h2 id="recent-title">"Recent jobs"</h2>
+                <p class="hint">"Started in this browser. Finished jobs are deleted from the server after a while."</p>
+                <ul class="recent-list">
+                    {recent.get().into_iter().map(|j| view! {
+                        <li><a href=format!("/jobs/{}", j.id)>{j.label}</a></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
     }
 }
 
