@@ -26,6 +26,10 @@ pub enum ApiError {
     JobRunning,
     #[error("This job ended without a result; its error says why.")]
     NoResult,
+    #[error("This job has already finished.")]
+    JobFinished,
+    #[error("This job completed; there is nothing to retry.")]
+    JobCompleted,
     #[error("Too many jobs are running right now; try again in a moment.")]
     Busy,
     #[error("internal error: {0}")]
@@ -48,7 +52,10 @@ impl ApiError {
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::JobNotFound | ApiError::RouteNotFound => StatusCode::NOT_FOUND,
-            ApiError::JobRunning | ApiError::NoResult => StatusCode::CONFLICT,
+            ApiError::JobRunning
+            | ApiError::NoResult
+            | ApiError::JobFinished
+            | ApiError::JobCompleted => StatusCode::CONFLICT,
             ApiError::Busy => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) | ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -63,6 +70,8 @@ impl ApiError {
             ApiError::RouteNotFound => "not_found",
             ApiError::JobRunning => "job_running",
             ApiError::NoResult => "no_result",
+            ApiError::JobFinished => "job_finished",
+            ApiError::JobCompleted => "job_completed",
             ApiError::Busy => "busy",
             ApiError::Internal(_) => "internal",
             ApiError::Store(_) => "store_error",

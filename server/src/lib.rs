@@ -49,6 +49,7 @@ pub fn build_state(
         hub,
         metrics,
         config: Arc::new(config),
+        runs: Arc::new(pipeline::Runs::default()),
     }
 }
 

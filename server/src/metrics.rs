@@ -42,10 +42,6 @@ impl Metrics {
         self.jobs_running.fetch_sub(1, Relaxed);
     }
 
-    pub fn jobs_running(&self) -> u64 {
-        self.jobs_running.load(Relaxed)
-    }
-
     pub fn event_published(&self) {
         self.events_published.fetch_add(1, Relaxed);
     }

@@ -8,34 +8,50 @@
 //! works.
 
 mod job_source;
+mod runs;
 mod step;
 
 use std::sync::Arc;
 
 use tailor_common::{
-    DonePayload, DoneStatus, ErrorPayload, EventBody, JobStatus, JobStatusPayload, Step,
+    DonePayload, DoneStatus, ErrorPayload, EventBody, JobStatus, JobStatusPayload, Step, StepStatus,
 };
+use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::{engine, hub::Hub, store::JobInputs};
 
+pub use runs::Runs;
 pub use step::Failure;
 
 #[derive(Clone)]
 pub struct PipelineContext {
     pub hub: Arc<Hub>,
+    pub runs: Arc<Runs>,
     pub allow_private_urls: bool,
 }
 
-pub fn spawn(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs) {
-    tokio::spawn(run(ctx, job_id, inputs));
+/// Starts the job's pipeline on its own task; `false` if it is running
+/// already. The job's log must exist.
+pub fn spawn(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs) -> bool {
+    let Some(guard) = ctx.runs.claim(job_id) else {
+        return false;
+    };
+    ctx.hub.metrics().job_started();
+    tokio::spawn(async move {
+        let cancel = guard.token.clone();
+        run(&ctx, job_id, inputs, &cancel).await;
+        drop(guard);
+    });
+    true
 }
 
-pub async fn run(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs) {
+async fn run(ctx: &PipelineContext, job_id: Uuid, inputs: JobInputs, cancel: &CancellationToken) {
     let hub = &ctx.hub;
-    let outcome = run_steps(&ctx, job_id, inputs).await;
+    let outcome = run_steps(ctx, job_id, inputs, cancel).await;
     let finished = match outcome {
         Ok(result) => finish_ok(hub, job_id, result).await,
+        Err(Failure::Canceled { step }) => finish_canceled(hub, job_id, step).await,
         Err(failure) => finish_failed(hub, job_id, failure).await,
     };
     if let Err(e) = finished {
@@ -44,10 +60,52 @@ pub async fn run(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs) {
     hub.metrics().job_finished();
 }
 
+/// Ends every job the store holds unfinished: after a crash or a restart no
+/// process runs them any more, and every stream must end. Each gets a
+/// retryable `interrupted` error and `done`; `POST /retry` runs it again.
+pub async fn end_interrupted(hub: &Hub) -> Result<usize, Failure> {
+    let unfinished = hub.store().unfinished_jobs().await?;
+    for &job_id in &unfinished {
+        tracing::warn!(job = %job_id, "ending a job the previous run left unfinished");
+        publish(
+            hub,
+            job_id,
+            EventBody::Error(ErrorPayload {
+                code: "interrupted".into(),
+                message: "Tailor restarted while this job was running. Retry it to run it again; your inputs are kept.".into(),
+                step: None,
+                retryable: true,
+            }),
+        )
+        .await?;
+        publish(hub, job_id, status(JobStatus::Failed, "interrupted")).await?;
+        publish(
+            hub,
+            job_id,
+            EventBody::Done(DonePayload {
+                status: DoneStatus::Failed,
+                result_url: None,
+            }),
+        )
+        .await?;
+    }
+    Ok(unfinished.len())
+}
+
+/// The safe points where a cancel takes effect: between steps.
+fn checkpoint(cancel: &CancellationToken, next: Step) -> Result<(), Failure> {
+    if cancel.is_cancelled() {
+        Err(Failure::Canceled { step: next })
+    } else {
+        Ok(())
+    }
+}
+
 async fn run_steps(
     ctx: &PipelineContext,
     job_id: Uuid,
     inputs: JobInputs,
+    cancel: &CancellationToken,
 ) -> Result<engine::Outcome, Failure> {
     let hub = &ctx.hub;
     publish(
@@ -62,17 +120,18 @@ async fn run_steps(
         bytes: inputs.resume.bytes,
     };
     let analyzing = step::begin(hub, job_id, Step::Analyzing, None).await?;
-    let job = match job_source::resolve(
-        &analyzing,
-        ctx.allow_private_urls,
-        inputs.job_text,
-        inputs.job_url,
-    )
-    .await
-    {
+    let fetched = tokio::select! {
+        job = job_source::resolve(&analyzing, ctx.allow_private_urls, inputs.job_text, inputs.job_url) => job,
+        _ = cancel.cancelled() => Err(Failure::Canceled { step: Step::Analyzing }),
+    };
+    let job = match fetched {
         Ok(job) => job,
         Err(failure) => {
-            analyzing.fail(failure.message()).await?;
+            let (status, detail) = match failure {
+                Failure::Canceled { .. } => (StepStatus::Skipped, "Canceled".to_string()),
+                _ => (StepStatus::Failed, failure.message()),
+            };
+            analyzing.end_early(status, detail).await?;
             return Err(failure);
         }
     };
@@ -81,9 +140,11 @@ async fn run_steps(
             .work(move |r| engine::analyze(&resume, &job, r))
             .await?,
     );
+    checkpoint(cancel, Step::Planning)?;
     let a = analysis.clone();
     let plan =
         Arc::new(step::run(hub, job_id, Step::Planning, move |r| engine::plan(&a, r)).await?);
+    checkpoint(cancel, Step::Writing)?;
     let (a, p) = (analysis.clone(), plan.clone());
     let draft = Arc::new(
         step::run(hub, job_id, Step::Writing, move |r| {
@@ -91,6 +152,7 @@ async fn run_steps(
         })
         .await?,
     );
+    checkpoint(cancel, Step::Validating)?;
     let (a, p, d) = (analysis.clone(), plan.clone(), draft.clone());
     let checks = Arc::new(
         step::run(hub, job_id, Step::Validating, move |r| {
@@ -98,6 +160,7 @@ async fn run_steps(
         })
         .await?,
     );
+    checkpoint(cancel, Step::Polishing)?;
     let outcome = step::run(hub, job_id, Step::Polishing, move |r| {
         engine::polish(&analysis, &plan, &draft, &checks, r)
     })
@@ -121,6 +184,28 @@ async fn finish_ok(hub: &Hub, job_id: Uuid, outcome: engine::Outcome) -> Result<
         EventBody::Done(DonePayload {
             status: DoneStatus::Completed,
             result_url: Some(format!("/api/jobs/{job_id}/result")),
+        }),
+    )
+    .await
+}
+
+async fn finish_canceled(hub: &Hub, job_id: Uuid, at: Step) -> Result<(), Failure> {
+    tracing::info!(job = %job_id, step = at.as_str(), "job canceled");
+    publish(
+        hub,
+        job_id,
+        status(
+            JobStatus::Canceled,
+            &format!("canceled before {}", at.as_str()),
+        ),
+    )
+    .await?;
+    publish(
+        hub,
+        job_id,
+        EventBody::Done(DonePayload {
+            status: DoneStatus::Canceled,
+            result_url: None,
         }),
     )
     .await

@@ -1,5 +1,6 @@
 //! The HTTP API. Each module holds one resource's handlers.
 
+mod control;
 mod export;
 mod jobs;
 mod start;
@@ -7,7 +8,7 @@ mod stream;
 
 use axum::{
     extract::DefaultBodyLimit,
-    routing::{get, post},
+    routing::{delete, get, post},
     Router,
 };
 
@@ -21,6 +22,10 @@ pub fn api_router() -> Router<AppState> {
             "/api/pipeline/start",
             post(start::start_pipeline).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
         )
+        .route("/api/jobs", get(control::list))
+        .route("/api/jobs/{id}", delete(control::delete))
+        .route("/api/jobs/{id}/cancel", post(control::cancel))
+        .route("/api/jobs/{id}/retry", post(control::retry))
         .route("/api/jobs/{id}/stream", get(stream::stream_job))
         .route("/api/jobs/{id}/snapshot", get(jobs::snapshot))
         .route("/api/jobs/{id}/result", get(jobs::result))

@@ -3,7 +3,12 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use crate::{config::ServeArgs, hub::Hub, metrics::Metrics, pipeline::PipelineContext};
+use crate::{
+    config::ServeArgs,
+    hub::Hub,
+    metrics::Metrics,
+    pipeline::{PipelineContext, Runs},
+};
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
@@ -12,12 +17,14 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     pub metrics: Arc<Metrics>,
     pub config: Arc<ServeArgs>,
+    pub runs: Arc<Runs>,
 }
 
 impl AppState {
     pub fn pipeline_context(&self) -> PipelineContext {
         PipelineContext {
             hub: self.hub.clone(),
+            runs: self.runs.clone(),
             allow_private_urls: self.config.allow_private_urls,
         }
     }

@@ -9,7 +9,7 @@ pub use memory::MemoryStore;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tailor_common::{Envelope, EventBody, JobState};
+use tailor_common::{Envelope, EventBody, JobState, JobStatus};
 use uuid::Uuid;
 
 /// What a person submitted. Kept so a job can be re-run, and deleted with it.
@@ -25,6 +25,19 @@ pub struct ResumeUpload {
     /// `None` for pasted text.
     pub file_name: Option<String>,
     pub bytes: Vec<u8>,
+}
+
+/// One line of the job history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobSummary {
+    pub job_id: Uuid,
+    pub created_at: i64,
+    pub updated_at: Option<i64>,
+    pub status: JobStatus,
+    pub last_seq: u64,
+    /// match_score_after, else match_score_before, when computed.
+    pub match_score: Option<f64>,
+    pub title: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,4 +86,17 @@ pub trait JobStore: Send + Sync + 'static {
 
     /// Removes jobs that finished before `cutoff_ms`; returns their ids.
     async fn purge_finished_before(&self, cutoff_ms: i64) -> Result<Vec<Uuid>, StoreError>;
+
+    /// Newest first; `before_ms` pages by creation time.
+    async fn list_jobs(
+        &self,
+        limit: usize,
+        before_ms: Option<i64>,
+    ) -> Result<Vec<JobSummary>, StoreError>;
+
+    /// Removes the job, its inputs, events and result. Whether it existed.
+    async fn delete(&self, job_id: Uuid) -> Result<bool, StoreError>;
+
+    /// Jobs whose log has no `done` yet.
+    async fn unfinished_jobs(&self) -> Result<Vec<Uuid>, StoreError>;
 }

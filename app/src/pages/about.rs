@@ -5,9 +5,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The engine's data attribution, kept beside the data it describes.
-const ATTRIBUTION: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../server/data/ATTRIBUTION.md"));
-const SKILLS_LICENSE: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../server/data/skill-extractor.LICENSE"));
+const ATTRIBUTION: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../server/data/ATTRIBUTION.md"
+));
+const SKILLS_LICENSE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../server/data/skill-extractor.LICENSE"
+));
 
 #[component]
 pub fn AboutPage() -> impl IntoView {
@@ -51,7 +56,11 @@ fn markdown_blocks(text: &str) -> impl IntoView {
         }
     };
     for line in text.lines() {
-        let line = line.trim().replace("**", "").replace("\\*", "*").replace('`', "");
+        let line = line
+            .trim()
+            .replace("**", "")
+            .replace("\\*", "*")
+            .replace('`', "");
         if line.is_empty() {
             flush(&mut paragraph, &mut blocks);
         } else if let Some(h) = line.strip_prefix("## ") {

@@ -67,9 +67,17 @@ fn JobScreen(view: JobView) -> impl IntoView {
             s.status_reason
                 .clone()
                 .filter(|_| s.is_done())
-                .unwrap_or_else(|| format!("Started {}", job_id.simple().to_string().get(..8).unwrap_or_default()))
+                .unwrap_or_else(|| {
+                    format!(
+                        "Started {}",
+                        job_id.simple().to_string().get(..8).unwrap_or_default()
+                    )
+                })
         });
-        crate::recent::save(crate::recent::RecentJob { id: job_id.to_string(), label });
+        crate::recent::save(crate::recent::RecentJob {
+            id: job_id.to_string(),
+            label,
+        });
     });
     let status = Memo::new(move |_| state.with(|s| s.status));
     let done = Memo::new(move |_| state.with(|s| s.done.clone()));

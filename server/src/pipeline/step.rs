@@ -27,6 +27,8 @@ pub enum Failure {
     Internal { step: Option<Step>, message: String },
     #[error("the job store failed: {0}")]
     Store(#[from] StoreError),
+    #[error("canceled before {}", step.as_str())]
+    Canceled { step: Step },
 }
 
 impl Failure {
@@ -40,6 +42,7 @@ impl Failure {
             Failure::Fetch { code, .. } => code,
             Failure::Internal { .. } => "internal",
             Failure::Store(_) => "store_error",
+            Failure::Canceled { .. } => "canceled",
         }
     }
 
@@ -60,6 +63,7 @@ impl Failure {
             Failure::Fetch { .. } => Some(Step::Analyzing),
             Failure::Internal { step, .. } => *step,
             Failure::Store(_) => None,
+            Failure::Canceled { step } => Some(*step),
         }
     }
 
@@ -67,7 +71,7 @@ impl Failure {
         match self {
             Failure::Engine { error, .. } => error.retryable(),
             Failure::Fetch { retryable, .. } => *retryable,
-            Failure::Internal { .. } | Failure::Store(_) => true,
+            Failure::Internal { .. } | Failure::Store(_) | Failure::Canceled { .. } => true,
         }
     }
 }
@@ -156,9 +160,9 @@ impl StepRun<'_> {
         self.job_id
     }
 
-    /// Marks the step failed for a reason outside the engine.
-    pub async fn fail(self, detail: String) -> Result<(), Failure> {
-        let body = progress(self.step, StepStatus::Failed, 0.0, None, Some(detail));
+    /// Ends the step before its work ran (a failed fetch, a cancel).
+    pub async fn end_early(self, status: StepStatus, detail: String) -> Result<(), Failure> {
+        let body = progress(self.step, status, 0.0, None, Some(detail));
         self.hub.publish(self.job_id, body).await?;
         Ok(())
     }

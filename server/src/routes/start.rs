@@ -58,7 +58,7 @@ pub async fn start_pipeline(
     };
     let inputs = validate(inputs)?;
 
-    if app.metrics.jobs_running() >= app.config.max_running_jobs as u64 {
+    if app.runs.count() >= app.config.max_running_jobs {
         return Err(ApiError::Busy);
     }
     let job_id = Uuid::new_v4();
@@ -75,7 +75,6 @@ pub async fn start_pipeline(
             }),
         )
         .await?;
-    app.metrics.job_started();
     pipeline::spawn(app.pipeline_context(), job_id, inputs);
 
     if wants_html {

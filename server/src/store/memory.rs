@@ -11,13 +11,14 @@ use async_trait::async_trait;
 use tailor_common::{Envelope, EventBody, JobState};
 use uuid::Uuid;
 
-use super::{JobInputs, JobStore, StoreError};
+use super::{JobInputs, JobStore, JobSummary, StoreError};
 
 /// No job's log may grow past this: a runaway pipeline fails instead of
 /// eating the server's memory.
 pub const MAX_EVENTS_PER_JOB: usize = 10_000;
 
 struct JobLog {
+    created_at: i64,
     inputs: JobInputs,
     events: Vec<Envelope>,
     state: JobState,
@@ -56,12 +57,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 #[async_trait]
 impl JobStore for MemoryStore {
-    async fn create(
-        &self,
-        job_id: Uuid,
-        inputs: JobInputs,
-        _now_ms: i64,
-    ) -> Result<(), StoreError> {
+    async fn create(&self, job_id: Uuid, inputs: JobInputs, now_ms: i64) -> Result<(), StoreError> {
         let mut jobs = write(&self.jobs);
         if jobs.contains_key(&job_id) {
             return Err(StoreError::Exists(job_id));
@@ -69,6 +65,7 @@ impl JobStore for MemoryStore {
         jobs.insert(
             job_id,
             Arc::new(Mutex::new(JobLog {
+                created_at: now_ms,
                 inputs,
                 events: Vec::new(),
                 state: JobState::new(job_id),
@@ -144,6 +141,57 @@ impl JobStore for MemoryStore {
             jobs.remove(id);
         }
         Ok(expired)
+    }
+
+    async fn list_jobs(
+        &self,
+        limit: usize,
+        before_ms: Option<i64>,
+    ) -> Result<Vec<JobSummary>, StoreError> {
+        let mut jobs: Vec<JobSummary> = read(&self.jobs)
+            .iter()
+            .map(|(id, job)| summary(*id, &lock(job)))
+            .filter(|j| before_ms.is_none_or(|b| j.created_at < b))
+            .collect();
+        jobs.sort_by(|a, b| {
+            b.created_at
+                .cmp(&a.created_at)
+                .then(b.job_id.cmp(&a.job_id))
+        });
+        jobs.truncate(limit);
+        Ok(jobs)
+    }
+
+    async fn delete(&self, job_id: Uuid) -> Result<bool, StoreError> {
+        Ok(write(&self.jobs).remove(&job_id).is_some())
+    }
+
+    async fn unfinished_jobs(&self) -> Result<Vec<Uuid>, StoreError> {
+        Ok(read(&self.jobs)
+            .iter()
+            .filter(|(_, job)| !lock(job).state.is_done())
+            .map(|(id, _)| *id)
+            .collect())
+    }
+}
+
+fn summary(job_id: Uuid, log: &JobLog) -> JobSummary {
+    JobSummary {
+        job_id,
+        created_at: log.created_at,
+        updated_at: log.state.updated_at,
+        status: log.state.status,
+        last_seq: log.state.last_seq,
+        match_score: log
+            .state
+            .metric("match_score_after")
+            .or_else(|| log.state.metric("match_score_before")),
+        title: log
+            .result
+            .as_ref()
+            .and_then(|r| r.get("job_title"))
+            .and_then(|t| t.as_str())
+            .map(str::to_string),
     }
 }
 

@@ -1,0 +1,122 @@
+//! Acting on a job: cancel, retry, delete; and the job history.
+
+use axum::{
+    extract::{Path, Query, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    Json,
+};
+use serde::{Deserialize, Serialize};
+use tailor_common::{EventBody, JobStatus, JobStatusPayload, StartResponse};
+
+use super::parse_job_id;
+use crate::{error::ApiError, pipeline, state::AppState, store::JobSummary};
+
+/// `POST /api/jobs/{id}/cancel`: the job stops at its next safe point and
+/// its stream ends with `job_status canceled` and `done`.
+pub async fn cancel(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = parse_job_id(&id)?;
+    let state = app
+        .hub
+        .store()
+        .snapshot(id)
+        .await?
+        .ok_or(ApiError::JobNotFound)?;
+    if state.is_done() || !app.runs.cancel(id) {
+        return Err(ApiError::JobFinished);
+    }
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(serde_json::json!({"job_id": id, "status": "canceling"})),
+    )
+        .into_response())
+}
+
+/// `POST /api/jobs/{id}/retry`: runs a failed, canceled or interrupted job
+/// again with its stored inputs, appending to the same log (seq continues),
+/// so an open stream sees the retry live.
+pub async fn retry(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = parse_job_id(&id)?;
+    let store = app.hub.store();
+    let state = store.snapshot(id).await?.ok_or(ApiError::JobNotFound)?;
+    if !state.is_done() || app.runs.is_running(id) {
+        return Err(ApiError::JobRunning);
+    }
+    if state.status == JobStatus::Completed {
+        return Err(ApiError::JobCompleted);
+    }
+    if app.runs.count() >= app.config.max_running_jobs {
+        return Err(ApiError::Busy);
+    }
+    let inputs = store.inputs(id).await?.ok_or(ApiError::JobNotFound)?;
+    app.hub
+        .publish(
+            id,
+            EventBody::JobStatus(JobStatusPayload {
+                status: JobStatus::Started,
+                reason: Some("retry".into()),
+            }),
+        )
+        .await?;
+    if !pipeline::spawn(app.pipeline_context(), id, inputs) {
+        return Err(ApiError::JobRunning);
+    }
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(StartResponse {
+            job_id: id,
+            stream_url: format!("/api/jobs/{id}/stream"),
+            snapshot_url: format!("/api/jobs/{id}/snapshot"),
+        }),
+    )
+        .into_response())
+}
+
+/// `DELETE /api/jobs/{id}`: the job, its inputs (the resume is personal
+/// data), its events and its result are removed; a running job is stopped.
+pub async fn delete(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = parse_job_id(&id)?;
+    app.runs.cancel(id);
+    if !app.hub.store().delete(id).await? {
+        return Err(ApiError::JobNotFound);
+    }
+    app.hub.forget(&[id]);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    limit: Option<usize>,
+    before: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JobList {
+    pub jobs: Vec<JobSummary>,
+    /// Pass as `before` for the next page; absent on the last one.
+    pub next_before: Option<i64>,
+}
+
+pub const MAX_PAGE: usize = 100;
+
+/// `GET /api/jobs?limit=&before=`: recent jobs, newest first.
+pub async fn list(
+    State(app): State<AppState>,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, ApiError> {
+    let limit = query.limit.unwrap_or(20).clamp(1, MAX_PAGE);
+    let jobs = app.hub.store().list_jobs(limit, query.before).await?;
+    let next_before = (jobs.len() == limit)
+        .then(|| jobs.last().map(|j| j.created_at))
+        .flatten();
+    Ok(Json(JobList { jobs, next_before }).into_response())
+}
