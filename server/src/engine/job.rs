@@ -420,6 +420,27 @@ pub fn parse_lines(lines: &[String], title: Option<String>, company: Option<Stri
     }
     let text = lines.join("\n");
     let title = title.or_else(|| title_from_text(lines));
+    // Not skills: occupations ("Data Analyst": the title is scored on its own),
+    // names from the posting's own title or company ("TTS", "Excellence"),
+    // and possessives ("Homeland Security's").
+    let named: Vec<String> = [title.as_deref(), company.as_deref()]
+        .iter()
+        .flatten()
+        .flat_map(|t| tokenize(t).into_iter().map(|x| x.norm))
+        .collect();
+    terms.retain(|t| {
+        if t.kind == TermKind::Keyword {
+            return true;
+        }
+        let words: Vec<&str> = t.canonical.split(' ').collect();
+        let last = words.last().copied().unwrap_or("");
+        let occupation = words.len() > 1
+            && super::resume::TITLE_WORDS
+                .iter()
+                .any(|w| last == *w || last.strip_suffix('s') == Some(w));
+        let from_title = words.len() == 1 && named.iter().any(|n| n == &t.canonical);
+        !(occupation || from_title || t.display.contains("'s"))
+    });
     let sen = seniority(title.as_deref().unwrap_or(""), &text);
     JobPosting {
         title,
@@ -612,7 +633,16 @@ pub fn parse_html(url: &str, html: &str) -> JobPosting {
         .select(&sel(r#"meta[property="og:site_name"]"#))
         .next()
         .and_then(|m| m.value().attr("content"))
-        .map(clean_line);
+        .map(|c| {
+            // A careers site names itself "Join X" or "X Careers": the company is X.
+            let c = clean_line(c);
+            let c = c
+                .strip_prefix("Join the ")
+                .or_else(|| c.strip_prefix("Join "))
+                .unwrap_or(&c);
+            let c = c.strip_prefix("Careers at ").unwrap_or(c);
+            c.strip_suffix(" Careers").unwrap_or(c).to_string()
+        });
     let mut lines = text_lines(&out);
     // The h1 is the title, not content.
     if let (Some(t), Some(first)) = (&title, lines.first()) {

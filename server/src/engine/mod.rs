@@ -19,7 +19,7 @@ use tailor_common::{
 
 use self::job::{JobPosting, TermKind};
 use self::matching::{find_evidence, score, ResumeIndex, Score, TermEvidence};
-use self::resume::{Resume, SectionKind};
+use self::resume::Resume;
 use self::validate::{RuleInput, RuleResult, RULES};
 use self::writing::{Edit, EditPlan};
 
@@ -235,7 +235,7 @@ pub struct Outcome {
     pub tailored_text: String,
     pub score_before: Score,
     pub score_after: Score,
-    /// Job term → where the tailored resume evidences it.
+    /// Job term → where the original resume evidences it (exact / alias / stem, section, role).
     pub evidence: Vec<TermEvidence>,
     pub missing: Vec<MissingTerm>,
     pub validation: Vec<RuleResult>,
@@ -290,6 +290,23 @@ pub fn render_pdf(o: &Outcome) -> Vec<u8> {
     render::pdf::render(&o.tailored)
 }
 
+/// Insight ids already used in a step: a colliding slug gets "-2", "-3"…
+#[derive(Default)]
+struct Ids(std::collections::BTreeSet<String>);
+
+impl Ids {
+    fn take(&mut self, id: String) -> String {
+        let mut out = id.clone();
+        let mut n = 2;
+        while self.0.contains(&out) {
+            out = format!("{id}-{n}");
+            n += 1;
+        }
+        self.0.insert(out.clone());
+        out
+    }
+}
+
 fn insight(
     r: &mut dyn Reporter,
     step: Step,
@@ -335,7 +352,15 @@ pub fn read_resume_text(
     let text = match format {
         Format::Pdf => {
             r.progress(5.0, "Reading PDF");
-            resume::pdf::pdf_to_text(&input.bytes)?
+            let (text, pages) = resume::pdf::pdf_to_text_pages(&input.bytes)?;
+            r.progress(
+                20.0,
+                &format!(
+                    "Read the PDF's text layer ({})",
+                    plural(pages, "page", "pages")
+                ),
+            );
+            text
         }
         Format::Docx => {
             r.progress(5.0, "Reading DOCX");
@@ -481,6 +506,7 @@ pub fn plan(a: &Analysis, r: &mut dyn Reporter) -> Result<Plan, EngineError> {
     r.progress(65.0, "Scoring the match");
     let score_before = score(&a.job, &a.resume, &evidence);
     let edits = writing::plan_edits(&a.job, &a.resume, &evidence);
+    let mut ids = Ids::default();
 
     let req: Vec<&TermEvidence> = evidence
         .iter()
@@ -538,7 +564,7 @@ pub fn plan(a: &Analysis, r: &mut dyn Reporter) -> Result<Plan, EngineError> {
         insight(
             r,
             S,
-            format!("term-{}", text::slug(&e.canonical)),
+            ids.take(format!("term-{}", text::slug(&e.canonical))),
             InsightCategory::Keywords,
             if e.matched() {
                 Importance::Low
@@ -564,7 +590,7 @@ pub fn plan(a: &Analysis, r: &mut dyn Reporter) -> Result<Plan, EngineError> {
         insight(
             r,
             S,
-            format!("gap-{}", text::slug(&e.canonical)),
+            ids.take(format!("gap-{}", text::slug(&e.canonical))),
             InsightCategory::Gaps,
             if e.importance == job::Importance::Required {
                 Importance::High
@@ -661,6 +687,7 @@ pub fn write(a: &Analysis, p: &Plan, r: &mut dyn Reporter) -> Result<Draft, Engi
         );
         r.emit(EventBody::DiffChunk(d.clone()));
     }
+    let mut ids = Ids::default();
     for e in &w.edits {
         let (cat, imp) = match e.kind.as_str() {
             "bullet_reorder" => (InsightCategory::Impact, Importance::Low),
@@ -671,7 +698,7 @@ pub fn write(a: &Analysis, p: &Plan, r: &mut dyn Reporter) -> Result<Draft, Engi
         insight(
             r,
             S,
-            format!("edit-{}", e.id),
+            ids.take(format!("edit-{}", e.id)),
             cat,
             imp,
             format!("{} ({}).", e.description, e.reason),
@@ -894,7 +921,6 @@ pub fn polish(
         );
     }
     r.progress(100.0, "Prepared the downloads");
-    let _ = SectionKind::Summary;
     Ok(Outcome {
         candidate_name: a.resume.contact.name.clone(),
         job_title: a.job.title.clone(),
@@ -907,7 +933,7 @@ pub fn polish(
         tailored_text: d.text.clone(),
         score_before: before.clone(),
         score_after: after.clone(),
-        evidence: c.evidence_after.clone(),
+        evidence: p.evidence.clone(),
         missing,
         validation: c.results.clone(),
         edits: d.edits.clone(),
@@ -928,4 +954,58 @@ pub fn run_all(
     let d = write(&a, &p, r)?;
     let c = validate(&a, &p, &d, r)?;
     polish(&a, &p, &d, &c, r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_never_repeat() {
+        let mut ids = Ids::default();
+        assert_eq!(ids.take("gap-x".into()), "gap-x");
+        assert_eq!(ids.take("gap-x".into()), "gap-x-2");
+        assert_eq!(ids.take("gap-x".into()), "gap-x-3");
+    }
+
+    #[test]
+    fn formats_are_detected_by_content_then_name() {
+        let f = |n: Option<&str>, b: &[u8]| {
+            detect_format(&ResumeInput {
+                file_name: n.map(str::to_string),
+                bytes: b.to_vec(),
+            })
+        };
+        assert_eq!(f(None, b"%PDF-1.7"), Ok(Format::Pdf));
+        assert_eq!(f(Some("cv.docx"), b"PK\x03\x04"), Ok(Format::Docx));
+        assert_eq!(f(Some("cv.md"), b"# Me"), Ok(Format::Markdown));
+        assert_eq!(f(None, b"Me"), Ok(Format::Text));
+        assert_eq!(
+            f(Some("cv.png"), b"\x89PNG").unwrap_err().code(),
+            "unsupported_format"
+        );
+        assert_eq!(
+            f(Some("cv.zip"), b"PK\x03\x04").unwrap_err().code(),
+            "unsupported_format"
+        );
+    }
+
+    #[test]
+    fn errors_have_stable_codes_and_messages() {
+        let e = EngineError::PdfNoText;
+        assert_eq!(e.code(), "pdf_no_text");
+        assert!(!e.retryable());
+        assert!(e.to_string().starts_with("This PDF has no text layer"));
+        assert!(EngineError::ParseTimeout.retryable());
+    }
+
+    #[test]
+    fn outcome_is_send_and_static() {
+        fn check<T: Send + Clone + std::fmt::Debug + 'static>() {}
+        check::<Analysis>();
+        check::<Plan>();
+        check::<Draft>();
+        check::<Checks>();
+        check::<Outcome>();
+    }
 }

@@ -259,6 +259,9 @@ pub fn find_skills(line: &str) -> Vec<SkillHit> {
                 continue;
             }
             let surface = &line[toks[i].start..toks[i + n - 1].end];
+            if n > 1 && lex.generic.contains(&phrase) {
+                continue;
+            }
             if n == 1 {
                 if lex.generic.contains(&phrase) {
                     continue;

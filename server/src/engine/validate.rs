@@ -7,7 +7,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 use tailor_common::ValidationStatus;
 
-use super::job::{degree_levels, JobPosting, TermKind};
+use super::job::{JobPosting, TermKind};
 use super::matching::{norms_of, stems_of, Score, TermEvidence};
 use super::resume::dates::date_strings;
 use super::resume::{Resume, SectionKind};
@@ -522,11 +522,6 @@ pub fn check(id: &str, x: &RuleInput<'_>) -> RuleResult {
         }
         _ => rr(id, Warn, "Unknown rule.".into()),
     }
-}
-
-/// Degree words found in a line (used by tests).
-pub fn has_degree(line: &str) -> bool {
-    !degree_levels(line).is_empty()
 }
 
 #[cfg(test)]

@@ -107,9 +107,19 @@ fn join_and(items: &[String]) -> String {
 
 /// Decide the edits: every one is backed by evidence in the original resume.
 pub fn plan_edits(job: &JobPosting, r: &Resume, ev: &[TermEvidence]) -> EditPlan {
+    // Surfaced skills need strong evidence: the same word or a known alias, or a
+    // multi-word stem match ("data visualizations"); one shared stem is not enough
+    // ("go-to-market" does not make "Marketing" a skill).
     let mut matched_hard: Vec<&TermEvidence> = ev
         .iter()
-        .filter(|e| e.kind == TermKind::Hard && e.matched())
+        .filter(|e| {
+            e.kind == TermKind::Hard
+                && match e.best {
+                    Some(MatchKind::Exact | MatchKind::Alias) => true,
+                    Some(MatchKind::Stem) => e.term.contains(' '),
+                    None => false,
+                }
+        })
         .collect();
     matched_hard.sort_by(|a, b| {
         b.importance.cmp(&a.importance).then(
@@ -148,7 +158,8 @@ pub fn plan_edits(job: &JobPosting, r: &Resume, ev: &[TermEvidence]) -> EditPlan
     let years = years_of_experience(r);
     let title = most_recent_title(r);
     let top: Vec<String> = key_skills.iter().take(4).cloned().collect();
-    let summary = if title.is_some() || !top.is_empty() {
+    // A summary says something only with years or skills behind the title.
+    let summary = if years.is_some() || !top.is_empty() {
         let mut s = title.clone().unwrap_or_else(|| "Professional".to_string());
         if let Some((n, _)) = years {
             s.push_str(&format!(" with {n}+ years of experience"));
@@ -324,7 +335,8 @@ fn apply_aliases(line: &str, aliases: &[(String, String)]) -> (String, Vec<(Stri
     let mut done = Vec::new();
     for h in hits {
         if let Some((_, display)) = aliases.iter().find(|(c, _)| *c == h.canonical) {
-            if h.norm != display.to_lowercase() {
+            // Only true aliases (Postgres → PostgreSQL), not inflections (tests → testing).
+            if h.norm != display.to_lowercase() && stems_of(&h.norm) != stems_of(display) {
                 out.push_str(&line[last..h.start]);
                 out.push_str(display);
                 last = h.end;
@@ -374,9 +386,15 @@ pub fn apply(r: &Resume, p: &EditPlan) -> Written {
     }
     alias_done.sort();
     alias_done.dedup();
+    let mut alias_ids: Vec<String> = Vec::new();
     for (from, to) in &alias_done {
+        let mut id = format!("alias-{}", super::text::slug(from));
+        if alias_ids.contains(&id) {
+            id = format!("{id}-{}", alias_ids.len() + 1);
+        }
+        alias_ids.push(id.clone());
         edits.push(Edit {
-            id: format!("alias-{}", super::text::slug(from)),
+            id,
             kind: "alias".into(),
             section: "resume".into(),
             description: format!("Wrote '{from}' as '{to}'"),
@@ -394,21 +412,23 @@ pub fn apply(r: &Resume, p: &EditPlan) -> Written {
         };
         let old = block.bullets.clone();
         block.bullets = order.iter().filter_map(|&i| old.get(i).cloned()).collect();
-        let role = block
+        let place = match block
             .role
             .as_ref()
             .and_then(|r| r.employer.clone().or_else(|| r.title.clone()))
-            .unwrap_or_else(|| block.header.first().cloned().unwrap_or_default());
+        {
+            Some(r) => format!("your {} role", short(&r, 40)),
+            None => match block.header.first() {
+                Some(h) => format!("'{}'", short(h, 40)),
+                None => format!("your {} section", heading.to_lowercase()),
+            },
+        };
         let moved = &block.bullets[0];
         edits.push(Edit {
             id: format!("bullets-{si}-{bi}"),
             kind: "bullet_reorder".into(),
             section: heading,
-            description: format!(
-                "Moved '{}' to the top of your {} role",
-                short(moved, 70),
-                short(&role, 40)
-            ),
+            description: format!("Moved '{}' to the top of {place}", short(moved, 70)),
             reason: "it evidences the most of what the posting asks for".into(),
         });
     }
@@ -462,8 +482,12 @@ pub fn apply(r: &Resume, p: &EditPlan) -> Written {
             kind: "skills_reorder".into(),
             section: "Skills".into(),
             description: format!(
-                "Listed your {} matched skills first, in the posting's words",
-                p.key_skills.len()
+                "Listed your {} first, in the posting's words",
+                if p.key_skills.len() == 1 {
+                    "matched skill".to_string()
+                } else {
+                    format!("{} matched skills", p.key_skills.len())
+                }
             ),
             reason: "each is evidenced in your resume".into(),
         });
@@ -534,7 +558,16 @@ fn short(s: &str, n: usize) -> String {
 }
 
 fn diff_ops(old: &str, new: &str) -> Vec<DiffOp> {
-    let d = TextDiff::from_words(old, new);
+    // A pure reorder reads best line by line; anything else word by word.
+    let mut a: Vec<&str> = old.lines().collect();
+    let mut b: Vec<&str> = new.lines().collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    let d = if a == b {
+        TextDiff::from_lines(old, new)
+    } else {
+        TextDiff::from_words(old, new)
+    };
     let mut ops: Vec<DiffOp> = Vec::new();
     for c in d.iter_all_changes() {
         let kind = match c.tag() {

@@ -727,7 +727,7 @@ fn paragraphs_to_bullets(b: &mut Block) {
     }
 }
 
-const TITLE_WORDS: &[&str] = &[
+pub(crate) const TITLE_WORDS: &[&str] = &[
     "engineer",
     "developer",
     "manager",
@@ -832,14 +832,19 @@ pub fn parse_role(header: &[String]) -> Option<Role> {
             }
         })
         .map(|p| {
-            p.trim()
-                .trim_matches(|c: char| c == ',' || c == '(' || c == ')')
-                .trim()
-                .to_string()
+            let mut t = p.trim().trim_matches(',').trim().to_string();
+            // Drop a parenthesis left unbalanced by the split, keep "(Front-End)".
+            if t.starts_with('(') && !t.contains(')') {
+                t.remove(0);
+            }
+            if t.ends_with(')') && !t.contains('(') {
+                t.pop();
+            }
+            t.trim().to_string()
         })
         .filter(|p| !p.is_empty())
         .filter(|p| {
-            !location_re().find(p).is_some_and(|m| m.len() == p.len())
+            location_re().find(p).is_none_or(|m| m.len() != p.len())
                 && !matches!(
                     p.to_lowercase().as_str(),
                     "remote"

@@ -33,6 +33,11 @@ fn guarded<T: Send + 'static>(
 
 /// Extract the text of a PDF.
 pub fn pdf_to_text(bytes: &[u8]) -> Result<String, EngineError> {
+    pdf_to_text_pages(bytes).map(|(t, _)| t)
+}
+
+/// Extract the text of a PDF and count its pages.
+pub fn pdf_to_text_pages(bytes: &[u8]) -> Result<(String, usize), EngineError> {
     let data = bytes.to_vec();
     // Page count first (also proves the file is a PDF at all).
     let pages = guarded(move || {
@@ -67,7 +72,7 @@ pub fn pdf_to_text(bytes: &[u8]) -> Result<String, EngineError> {
             }
         }
     };
-    Ok(tidy(&text))
+    Ok((tidy(&text), pages))
 }
 
 fn has_text(t: &str) -> bool {
