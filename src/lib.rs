@@ -10,5 +10,5 @@ pub mod result;
 pub mod state;
 
 pub use protocol::*;
-pub use result::JobResult;
+pub use result::{JobResult, JobSummary};
 pub use state::{JobState, StepState};

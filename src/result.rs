@@ -4,7 +4,21 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::protocol::{DiffChunkPayload, ValidationPayload};
+use crate::protocol::{DiffChunkPayload, JobStatus, ValidationPayload};
+
+/// One line of the job history (`GET /api/jobs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobSummary {
+    pub job_id: Uuid,
+    /// Epoch milliseconds.
+    pub created_at: i64,
+    pub updated_at: Option<i64>,
+    pub status: JobStatus,
+    pub last_seq: u64,
+    /// match_score_after, else match_score_before, once computed.
+    pub match_score: Option<f64>,
+    pub title: Option<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobResult {

@@ -2,12 +2,14 @@
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
-use tailor_common::{JobResult, JobState};
+use tailor_common::{JobResult, JobState, JobSummary};
 
 /// Everything the Processing page needs to render a job and follow it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobView {
     pub state: JobState,
+    /// How long the server keeps a finished job.
+    pub retention_days: u64,
     /// The server's heartbeat interval: the client's silence watchdog is
     /// derived from it.
     pub heartbeat_secs: u64,
@@ -24,11 +26,15 @@ pub mod ssr {
     pub type Lookup<T> =
         Arc<dyn Fn(Uuid) -> Pin<Box<dyn Future<Output = Option<T>> + Send>> + Send + Sync>;
 
+    pub type Listing = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Vec<tailor_common::JobSummary>> + Send>> + Send + Sync>;
+
     #[derive(Clone)]
     pub struct JobLookup {
         pub snapshot: Lookup<JobState>,
         pub result: Lookup<tailor_common::JobResult>,
+        pub recent: Listing,
         pub heartbeat_secs: u64,
+        pub retention_days: u64,
     }
 }
 
@@ -42,6 +48,7 @@ pub async fn load_job(id: String) -> Result<Option<JobView>, ServerFnError> {
         .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
     Ok((lookup.snapshot)(id).await.map(|state| JobView {
         state,
+        retention_days: lookup.retention_days,
         heartbeat_secs: lookup.heartbeat_secs,
     }))
 }
@@ -55,4 +62,39 @@ pub async fn load_result(id: String) -> Result<Option<JobResult>, ServerFnError>
     let lookup = use_context::<ssr::JobLookup>()
         .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
     Ok((lookup.result)(id).await)
+}
+
+/// The job history: recent jobs on this server, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobsView {
+    pub jobs: Vec<JobSummary>,
+    pub retention_days: u64,
+}
+
+#[server(endpoint = "job_list")]
+pub async fn load_jobs() -> Result<JobsView, ServerFnError> {
+    let lookup = use_context::<ssr::JobLookup>()
+        .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
+    Ok(JobsView {
+        jobs: (lookup.recent)().await,
+        retention_days: lookup.retention_days,
+    })
+}
+
+/// Sends a command to the API (cancel, retry, delete) from the browser;
+/// the error is the server's message, ready to show.
+#[cfg(feature = "hydrate")]
+pub async fn command(method: &str, url: &str) -> Result<(), String> {
+    let request = match method {
+        "DELETE" => gloo_net::http::Request::delete(url),
+        _ => gloo_net::http::Request::post(url),
+    };
+    match request.header("Accept", "application/json").send().await {
+        Ok(response) if response.ok() => Ok(()),
+        Ok(response) => Err(match response.json::<tailor_common::ApiErrorBody>().await {
+            Ok(body) => body.error.message,
+            Err(_) => format!("The server answered {}.", response.status()),
+        }),
+        Err(_) => Err("Could not reach the server. Check your connection and try again.".into()),
+    }
 }

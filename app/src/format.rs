@@ -7,7 +7,7 @@ pub fn eta(secs: f64) -> String {
     } else if secs < 90.0 {
         format!("{secs:.0} s")
     } else {
-        format!("{:.0} min", secs / 60.0)
+        format!("{} min", (secs / 60.0).round())
     }
 }
 

@@ -16,7 +16,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use pages::{AboutPage, NotFoundPage, ProcessingPage, ReviewPage, UploadPage};
+use pages::{AboutPage, HistoryPage, NotFoundPage, ProcessingPage, ReviewPage, UploadPage};
 
 /// The HTML document around the app, rendered only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -56,6 +56,7 @@ pub fn App() -> impl IntoView {
                 <span class="tagline">"Tailored resumes that never invent a fact"</span>
                 <nav class="topnav" aria-label="Main">
                     <a href="/">"New"</a>
+                    <a href="/jobs">"History"</a>
                     <a href="/about">"About"</a>
                 </nav>
             </header>
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("") view=UploadPage/>
                     <Route path=path!("/about") view=AboutPage/>
+                    <Route path=path!("/jobs") view=HistoryPage ssr=SsrMode::Async/>
                     // Async: the snapshot is loaded before the first byte, so an
                     // unknown job answers with a real 404 status.
                     <Route path=path!("/jobs/:id") view=ProcessingPage ssr=SsrMode::Async/>

@@ -45,10 +45,30 @@ impl Connection {
     }
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct ProcessingJob {
     pub state: ReadSignal<JobState>,
     pub connection: ReadSignal<Connection>,
+    set_state: WriteSignal<JobState>,
+    set_connection: WriteSignal<Connection>,
+    heartbeat_secs: u64,
+    owner: Owner,
+}
+
+impl ProcessingJob {
+    /// Follows the stream again from the current cursor: after a retry,
+    /// a finished job runs again on the same log.
+    pub fn follow_again(&self) {
+        #[cfg(feature = "hydrate")]
+        {
+            let state = self.state.get_untracked();
+            let (set_state, set_connection, heartbeat) = (self.set_state, self.set_connection, self.heartbeat_secs);
+            set_connection.set(Connection::Connecting);
+            self.owner.with(|| client::follow(state, heartbeat, set_state, set_connection));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (self.set_state, self.set_connection, self.heartbeat_secs, &self.owner);
+    }
 }
 
 /// Renders of the state are batched to at most one per this many ms.
@@ -65,12 +85,17 @@ pub fn use_processing_job(view: JobView) -> ProcessingJob {
 
     #[cfg(feature = "hydrate")]
     if !view.state.is_done() {
-        client::follow(view, set_state, set_connection);
+        client::follow(view.state.clone(), view.heartbeat_secs, set_state, set_connection);
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (set_state, set_connection);
 
-    ProcessingJob { state, connection }
+    ProcessingJob {
+        state,
+        connection,
+        set_state,
+        set_connection,
+        heartbeat_secs: view.heartbeat_secs,
+        owner: Owner::current().unwrap_or_default(),
+    }
 }
 
 #[cfg(feature = "hydrate")]
@@ -83,7 +108,6 @@ mod client {
     use web_sys::{EventSource, MessageEvent};
 
     use super::{Connection, RENDER_INTERVAL_MS};
-    use crate::api::JobView;
 
     type Listener = Closure<dyn FnMut(MessageEvent)>;
 
@@ -121,21 +145,22 @@ mod client {
     }
 
     pub fn follow(
-        view: JobView,
+        state: JobState,
+        heartbeat_secs: u64,
         set_state: WriteSignal<JobState>,
         set_connection: WriteSignal<Connection>,
     ) {
         let follower = Rc::new(RefCell::new(Follower {
-            stream_url: format!("/api/jobs/{}/stream", view.state.job_id),
+            stream_url: format!("/api/jobs/{}/stream", state.job_id),
             source: None,
             listeners: Vec::new(),
             on_open: None,
             on_error: None,
             pending: Vec::new(),
             flush_scheduled: false,
-            cursor: view.state.last_seq,
+            cursor: state.last_seq,
             last_frame_ms: now_ms(),
-            silence_ms: view.heartbeat_secs.max(1) as f64 * 2500.0,
+            silence_ms: heartbeat_secs.max(1) as f64 * 2500.0,
             failures: 0,
             retry_scheduled: false,
             finished: false,

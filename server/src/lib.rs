@@ -72,7 +72,15 @@ pub fn router(state: AppState) -> Router {
                 })
             })
         },
+        recent: {
+            let hub = state.hub.clone();
+            Arc::new(move || {
+                let hub = hub.clone();
+                Box::pin(async move { hub.store().list_jobs(50, None).await.unwrap_or_default() })
+            })
+        },
         heartbeat_secs: state.config.heartbeat_secs,
+        retention_days: state.config.retention_days,
     };
     let leptos_options = state.leptos_options.clone();
     Router::new()

@@ -9,7 +9,8 @@ pub use memory::MemoryStore;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tailor_common::{Envelope, EventBody, JobState, JobStatus};
+pub use tailor_common::JobSummary;
+use tailor_common::{Envelope, EventBody, JobState};
 use uuid::Uuid;
 
 /// What a person submitted. Kept so a job can be re-run, and deleted with it.
@@ -25,19 +26,6 @@ pub struct ResumeUpload {
     /// `None` for pasted text.
     pub file_name: Option<String>,
     pub bytes: Vec<u8>,
-}
-
-/// One line of the job history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct JobSummary {
-    pub job_id: Uuid,
-    pub created_at: i64,
-    pub updated_at: Option<i64>,
-    pub status: JobStatus,
-    pub last_seq: u64,
-    /// match_score_after, else match_score_before, when computed.
-    pub match_score: Option<f64>,
-    pub title: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]

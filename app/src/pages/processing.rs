@@ -59,6 +59,7 @@ pub fn ProcessingPage() -> impl IntoView {
 #[component]
 fn JobScreen(view: JobView) -> impl IntoView {
     let job_id = view.state.job_id;
+    let retention_days = view.retention_days;
     let job = use_processing_job(view);
     let state = job.state;
     // Remember the job in this browser, with what it is about once known.
@@ -81,7 +82,10 @@ fn JobScreen(view: JobView) -> impl IntoView {
     });
     let status = Memo::new(move |_| state.with(|s| s.status));
     let done = Memo::new(move |_| state.with(|s| s.done.clone()));
-    let error = Memo::new(move |_| state.with(|s| s.last_error().cloned()));
+    // An error from an earlier attempt is history once a retry runs.
+    let error = Memo::new(move |_| {
+        state.with(|s| (s.status == JobStatus::Failed).then(|| s.last_error().cloned()).flatten())
+    });
     let headline = move || match status.get() {
         JobStatus::Completed => "Your tailored resume is ready",
         JobStatus::Failed => "Tailoring stopped",
@@ -111,7 +115,11 @@ fn JobScreen(view: JobView) -> impl IntoView {
                 <ConnectionBadge connection=job.connection/>
             </div>
             <OverallProgress state/>
-            <p class="job-id">"Job " <code>{job_id.to_string()}</code></p>
+            <JobControls job=job.clone() job_id/>
+            <p class="job-id">
+                "Job " <code>{job_id.to_string()}</code>
+                {format!(" · kept for {retention_days} days after it finishes, then deleted with your resume")}
+            </p>
         </section>
 
         {move || error.get().map(|e| view! {
@@ -120,7 +128,7 @@ fn JobScreen(view: JobView) -> impl IntoView {
                 <p>{e.message}</p>
                 <p class="hint">
                     {format!("Error code: {}", e.code)}
-                    {e.retryable.then_some(" · You can try again.")}
+                    {e.retryable.then_some(" · Retry runs the job again with the same resume and posting.")}
                 </p>
             </section>
         })}
@@ -146,6 +154,63 @@ fn JobScreen(view: JobView) -> impl IntoView {
         <div class="job-grid">
             <ChangesFeed state/>
             <ValidationChecklist state/>
+        </div>
+    }
+}
+
+/// Cancel while the job runs; Retry when it failed or was canceled.
+#[component]
+fn JobControls(job: crate::processing_job::ProcessingJob, job_id: uuid::Uuid) -> impl IntoView {
+    let state = job.state;
+    let (busy, set_busy) = signal(false);
+    let (problem, set_problem) = signal(None::<String>);
+    let running = Memo::new(move |_| state.with(|s| !s.is_done()));
+    let retryable = Memo::new(move |_| {
+        state.with(|s| match s.status {
+            JobStatus::Canceled => true,
+            JobStatus::Failed => s.last_error().is_none_or(|e| e.retryable),
+            _ => false,
+        })
+    });
+    let send = move |action: &'static str| {
+        set_busy.set(true);
+        set_problem.set(None);
+        #[cfg(feature = "hydrate")]
+        {
+            let job = job.clone();
+            leptos::task::spawn_local(async move {
+                let outcome = crate::api::command("POST", &format!("/api/jobs/{job_id}/{action}")).await;
+                set_busy.set(false);
+                match outcome {
+                    Ok(()) if action == "retry" => job.follow_again(),
+                    Ok(()) => {}
+                    Err(message) => set_problem.set(Some(message)),
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (action, &job, job_id);
+    };
+    let send_cancel = send.clone();
+    view! {
+        <div class="controls">
+            {move || running.get().then(|| {
+                let send = send_cancel.clone();
+                view! {
+                    <button type="button" class="button" disabled=move || busy.get() on:click=move |_| send("cancel")>
+                        "Cancel"
+                    </button>
+                }
+            })}
+            {move || retryable.get().then(|| {
+                let send = send.clone();
+                view! {
+                    <button type="button" class="button primary" disabled=move || busy.get() on:click=move |_| send("retry")>
+                        "Retry"
+                    </button>
+                }
+            })}
+            <span class="form-error" role="status">{move || problem.get()}</span>
         </div>
     }
 }
