@@ -26,7 +26,11 @@ pub mod ssr {
     pub type Lookup<T> =
         Arc<dyn Fn(Uuid) -> Pin<Box<dyn Future<Output = Option<T>> + Send>> + Send + Sync>;
 
-    pub type Listing = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Vec<tailor_common::JobSummary>> + Send>> + Send + Sync>;
+    pub type Listing = Arc<
+        dyn Fn() -> Pin<Box<dyn Future<Output = Vec<tailor_common::JobSummary>> + Send>>
+            + Send
+            + Sync,
+    >;
 
     #[derive(Clone)]
     pub struct JobLookup {

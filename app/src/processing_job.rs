@@ -62,12 +62,19 @@ impl ProcessingJob {
         #[cfg(feature = "hydrate")]
         {
             let state = self.state.get_untracked();
-            let (set_state, set_connection, heartbeat) = (self.set_state, self.set_connection, self.heartbeat_secs);
+            let (set_state, set_connection, heartbeat) =
+                (self.set_state, self.set_connection, self.heartbeat_secs);
             set_connection.set(Connection::Connecting);
-            self.owner.with(|| client::follow(state, heartbeat, set_state, set_connection));
+            self.owner
+                .with(|| client::follow(state, heartbeat, set_state, set_connection));
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (self.set_state, self.set_connection, self.heartbeat_secs, &self.owner);
+        let _ = (
+            self.set_state,
+            self.set_connection,
+            self.heartbeat_secs,
+            &self.owner,
+        );
     }
 }
 
@@ -85,7 +92,12 @@ pub fn use_processing_job(view: JobView) -> ProcessingJob {
 
     #[cfg(feature = "hydrate")]
     if !view.state.is_done() {
-        client::follow(view.state.clone(), view.heartbeat_secs, set_state, set_connection);
+        client::follow(
+            view.state.clone(),
+            view.heartbeat_secs,
+            set_state,
+            set_connection,
+        );
     }
 
     ProcessingJob {

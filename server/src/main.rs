@@ -1,5 +1,5 @@
 #![recursion_limit = "256"]
-use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
@@ -8,7 +8,7 @@ use tailor_server::{
     build_state,
     config::{Cli, Command, ServeArgs},
     router,
-    store::MemoryStore,
+    store::{self, StoreKind},
 };
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
@@ -36,18 +36,30 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     leptos_options.site_addr = args.addr;
     let shutdown = CancellationToken::new();
     let addr = args.addr;
-    let ttl = args.finished_ttl();
-    let state = build_state(
-        args,
-        leptos_options,
-        Arc::new(MemoryStore::new()),
-        shutdown.clone(),
-    );
+    let (store, kind) = store::open(&args)
+        .with_context(|| format!("opening the job store in {}", args.data_dir.display()))?;
+    // A durable store keeps finished jobs for the retention period; the
+    // memory store only as long as it is sensible to hold them in RAM.
+    let ttl = match kind {
+        StoreKind::Durable => Duration::from_secs(args.retention_days.saturating_mul(86_400)),
+        StoreKind::Memory => args.finished_ttl(),
+    };
+    tracing::info!(store = ?kind, data_dir = %args.data_dir.display(), retention_secs = ttl.as_secs(), "job store ready");
+    let state = build_state(args, leptos_options, store, shutdown.clone());
+    let interrupted = tailor_server::pipeline::end_interrupted(&state.hub)
+        .await
+        .context("ending the jobs a previous run left unfinished")?;
+    if interrupted > 0 {
+        tracing::warn!(
+            count = interrupted,
+            "ended jobs the last shutdown interrupted"
+        );
+    }
     tokio::spawn(
         state
             .hub
             .clone()
-            .run_sweeper(ttl, ttl.min(std::time::Duration::from_secs(60))),
+            .run_sweeper(ttl, ttl.min(Duration::from_secs(60))),
     );
 
     let listener = tokio::net::TcpListener::bind(addr)

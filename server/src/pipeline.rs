@@ -14,7 +14,8 @@ mod step;
 use std::sync::Arc;
 
 use tailor_common::{
-    DonePayload, DoneStatus, ErrorPayload, EventBody, JobStatus, JobStatusPayload, Step, StepStatus,
+    DonePayload, DoneStatus, ErrorPayload, EventBody, JobStatus, JobStatusPayload, Step,
+    StepProgressPayload, StepStatus,
 };
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -67,6 +68,29 @@ pub async fn end_interrupted(hub: &Hub) -> Result<usize, Failure> {
     let unfinished = hub.store().unfinished_jobs().await?;
     for &job_id in &unfinished {
         tracing::warn!(job = %job_id, "ending a job the previous run left unfinished");
+        let running: Vec<Step> = match hub.store().snapshot(job_id).await? {
+            Some(state) => state
+                .steps
+                .iter()
+                .filter(|s| s.status == StepStatus::Running)
+                .map(|s| s.step)
+                .collect(),
+            None => continue,
+        };
+        for step in running {
+            publish(
+                hub,
+                job_id,
+                EventBody::StepProgress(StepProgressPayload {
+                    step,
+                    status: StepStatus::Failed,
+                    pct: 0.0,
+                    eta_sec: None,
+                    detail: Some("Interrupted by a restart".into()),
+                }),
+            )
+            .await?;
+        }
         publish(
             hub,
             job_id,

@@ -1,15 +1,42 @@
 //! The job store: jobs, their inputs and their ordered event logs. It is the
-//! source of truth; the hub only wakes readers up. This backend keeps
-//! everything in memory; durable SQLite and PostgreSQL backends implement the
+//! source of truth; the hub only wakes readers up. [`SqliteStore`] is the
+//! durable default (one file in the data directory); [`MemoryStore`] keeps
+//! everything in memory, for tests; a PostgreSQL backend will implement the
 //! same trait.
 
 mod memory;
+mod sqlite;
+#[cfg(test)]
+mod tests;
 
 pub use memory::MemoryStore;
+/// Opens the store the configuration names: SQLite in the data directory
+/// by default, or `memory` (nothing survives a restart).
+pub fn open(
+    config: &crate::config::ServeArgs,
+) -> Result<(std::sync::Arc<dyn JobStore>, StoreKind), StoreError> {
+    match config.database_url.as_deref().map(str::trim) {
+        None | Some("") => Ok((std::sync::Arc::new(SqliteStore::open(&config.data_dir)?), StoreKind::Durable)),
+        Some("memory" | "memory:") => Ok((std::sync::Arc::new(MemoryStore::new()), StoreKind::Memory)),
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Err(StoreError::Backend(
+            "the PostgreSQL store is not built yet; leave TAILOR_DATABASE_URL unset to use SQLite in the data directory".into(),
+        )),
+        Some(other) => Err(StoreError::Backend(format!(
+            "unknown database URL '{other}': use 'memory', or leave it unset for SQLite in the data directory"
+        ))),
+    }
+}
+
+/// Whether finished jobs outlive the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    Durable,
+    Memory,
+}
+pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-pub use tailor_common::JobSummary;
 use tailor_common::{Envelope, EventBody, JobState};
 use uuid::Uuid;
 
@@ -26,6 +53,43 @@ pub struct ResumeUpload {
     /// `None` for pasted text.
     pub file_name: Option<String>,
     pub bytes: Vec<u8>,
+}
+
+/// No job's log may grow past this: a runaway pipeline fails instead of
+/// eating the server's memory or disk.
+pub const MAX_EVENTS_PER_JOB: usize = 10_000;
+
+/// One row of the history page (`GET /api/jobs`).
+pub use tailor_common::JobSummary;
+
+/// The summary of a job from its folded state and saved result. A free
+/// function, so that it still works if `JobSummary` moves to `tailor_common`.
+pub fn summary_of(
+    created_at: i64,
+    state: &JobState,
+    result: Option<&serde_json::Value>,
+) -> JobSummary {
+    JobSummary {
+        job_id: state.job_id,
+        created_at,
+        updated_at: state.updated_at,
+        status: state.status,
+        last_seq: state.last_seq,
+        match_score: match_score(state),
+        title: result.and_then(result_title),
+    }
+}
+
+/// The history page's title for a job: the saved result's `job_title`.
+pub fn result_title(result: &serde_json::Value) -> Option<String> {
+    result.get("job_title")?.as_str().map(str::to_string)
+}
+
+/// The score the history page shows: after tailoring if known, else before.
+pub fn match_score(state: &JobState) -> Option<f64> {
+    state
+        .metric("match_score_after")
+        .or_else(|| state.metric("match_score_before"))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,16 +139,21 @@ pub trait JobStore: Send + Sync + 'static {
     /// Removes jobs that finished before `cutoff_ms`; returns their ids.
     async fn purge_finished_before(&self, cutoff_ms: i64) -> Result<Vec<Uuid>, StoreError>;
 
-    /// Newest first; `before_ms` pages by creation time.
+    /// Up to `limit` jobs created before `before_ms` (all when `None`),
+    /// newest first; ties on `created_at` are ordered by id, descending.
+    /// The next page is `before_ms = Some(last.created_at)`.
     async fn list_jobs(
         &self,
         limit: usize,
         before_ms: Option<i64>,
     ) -> Result<Vec<JobSummary>, StoreError>;
 
-    /// Removes the job, its inputs, events and result. Whether it existed.
+    /// Removes the job, its inputs, events and result (personal data).
+    /// Returns whether the job existed.
     async fn delete(&self, job_id: Uuid) -> Result<bool, StoreError>;
 
-    /// Jobs whose log has no `done` yet.
+    /// Jobs whose log has no `done` yet (or whose `done` a retry undid):
+    /// what start-up recovery must resume or end. The SQLite store lists
+    /// them oldest first; callers must not rely on an order.
     async fn unfinished_jobs(&self) -> Result<Vec<Uuid>, StoreError>;
 }

@@ -84,7 +84,11 @@ fn JobScreen(view: JobView) -> impl IntoView {
     let done = Memo::new(move |_| state.with(|s| s.done.clone()));
     // An error from an earlier attempt is history once a retry runs.
     let error = Memo::new(move |_| {
-        state.with(|s| (s.status == JobStatus::Failed).then(|| s.last_error().cloned()).flatten())
+        state.with(|s| {
+            (s.status == JobStatus::Failed)
+                .then(|| s.last_error().cloned())
+                .flatten()
+        })
     });
     let headline = move || match status.get() {
         JobStatus::Completed => "Your tailored resume is ready",
@@ -179,7 +183,8 @@ fn JobControls(job: crate::processing_job::ProcessingJob, job_id: uuid::Uuid) ->
         {
             let job = job.clone();
             leptos::task::spawn_local(async move {
-                let outcome = crate::api::command("POST", &format!("/api/jobs/{job_id}/{action}")).await;
+                let outcome =
+                    crate::api::command("POST", &format!("/api/jobs/{job_id}/{action}")).await;
                 set_busy.set(false);
                 match outcome {
                     Ok(()) if action == "retry" => job.follow_again(),

@@ -11,11 +11,7 @@ use async_trait::async_trait;
 use tailor_common::{Envelope, EventBody, JobState};
 use uuid::Uuid;
 
-use super::{JobInputs, JobStore, JobSummary, StoreError};
-
-/// No job's log may grow past this: a runaway pipeline fails instead of
-/// eating the server's memory.
-pub const MAX_EVENTS_PER_JOB: usize = 10_000;
+use super::{summary_of, JobInputs, JobStore, JobSummary, StoreError, MAX_EVENTS_PER_JOB};
 
 struct JobLog {
     created_at: i64,
@@ -149,15 +145,14 @@ impl JobStore for MemoryStore {
         before_ms: Option<i64>,
     ) -> Result<Vec<JobSummary>, StoreError> {
         let mut jobs: Vec<JobSummary> = read(&self.jobs)
-            .iter()
-            .map(|(id, job)| summary(*id, &lock(job)))
-            .filter(|j| before_ms.is_none_or(|b| j.created_at < b))
+            .values()
+            .filter_map(|job| {
+                let log = lock(job);
+                let wanted = before_ms.is_none_or(|before| log.created_at < before);
+                wanted.then(|| summary_of(log.created_at, &log.state, log.result.as_ref()))
+            })
             .collect();
-        jobs.sort_by(|a, b| {
-            b.created_at
-                .cmp(&a.created_at)
-                .then(b.job_id.cmp(&a.job_id))
-        });
+        jobs.sort_unstable_by_key(|j| std::cmp::Reverse((j.created_at, j.job_id)));
         jobs.truncate(limit);
         Ok(jobs)
     }
@@ -167,31 +162,15 @@ impl JobStore for MemoryStore {
     }
 
     async fn unfinished_jobs(&self) -> Result<Vec<Uuid>, StoreError> {
-        Ok(read(&self.jobs)
+        let mut open: Vec<(i64, Uuid)> = read(&self.jobs)
             .iter()
-            .filter(|(_, job)| !lock(job).state.is_done())
-            .map(|(id, _)| *id)
-            .collect())
-    }
-}
-
-fn summary(job_id: Uuid, log: &JobLog) -> JobSummary {
-    JobSummary {
-        job_id,
-        created_at: log.created_at,
-        updated_at: log.state.updated_at,
-        status: log.state.status,
-        last_seq: log.state.last_seq,
-        match_score: log
-            .state
-            .metric("match_score_after")
-            .or_else(|| log.state.metric("match_score_before")),
-        title: log
-            .result
-            .as_ref()
-            .and_then(|r| r.get("job_title"))
-            .and_then(|t| t.as_str())
-            .map(str::to_string),
+            .filter_map(|(id, job)| {
+                let log = lock(job);
+                (!log.state.is_done()).then_some((log.created_at, *id))
+            })
+            .collect();
+        open.sort_unstable();
+        Ok(open.into_iter().map(|(_, id)| id).collect())
     }
 }
 

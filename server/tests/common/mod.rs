@@ -58,6 +58,26 @@ impl TestServer {
 
     pub async fn start_with(heartbeat_secs: u64, allow_private_urls: bool) -> Self {
         let (state, shutdown) = test_state_with(heartbeat_secs, allow_private_urls);
+        Self::serve(state, shutdown).await
+    }
+
+    /// A server on `store`, started the way `tailor serve` starts: jobs a
+    /// previous process left unfinished are ended first.
+    pub async fn start_on(store: Arc<dyn tailor_server::store::JobStore>) -> Self {
+        let config = ServeArgs {
+            allow_private_urls: true,
+            ..ServeArgs::default()
+        };
+        let options = LeptosOptions::builder().output_name("tailor").build();
+        let shutdown = CancellationToken::new();
+        let state = build_state(config, options, store, shutdown.clone());
+        tailor_server::pipeline::end_interrupted(&state.hub)
+            .await
+            .unwrap();
+        Self::serve(state, shutdown).await
+    }
+
+    async fn serve(state: AppState, shutdown: CancellationToken) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let token = shutdown.clone();
