@@ -28,7 +28,7 @@ test("a dropped connection is shown honestly and recovers without losing or repe
     });
     await page.getByRole("button", { name: "Tailor my resume" }).click();
     await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
-    const badge = page.getByRole("status");
+    const badge = page.getByRole("status", { name: /Live updates/ });
     await expect(badge).toHaveAttribute("data-connection", /Reconnecting|Offline/);
     expect(refused).toBeGreaterThan(0);
 
