@@ -45,6 +45,18 @@ pub struct JobResult {
     pub downloads: Vec<Download>,
 }
 
+/// A match score's band: below 50 weak, 50–74 fair, 75 and up strong (the
+/// 75 line is where resume tools commonly call a match strong).
+pub fn band(score: f64) -> &'static str {
+    if score >= 75.0 {
+        "strong"
+    } else if score >= 50.0 {
+        "fair"
+    } else {
+        "weak"
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreBreakdown {
     /// 0–100.

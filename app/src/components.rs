@@ -6,8 +6,8 @@ mod progress;
 mod score;
 mod steps;
 
-pub use changes::ChangesFeed;
-pub use checks::ValidationChecklist;
+pub use changes::{diff_ops, ChangesFeed};
+pub use checks::{check_row, ValidationChecklist};
 pub use connection::ConnectionBadge;
 pub use insights::InsightsFeed;
 pub use progress::OverallProgress;

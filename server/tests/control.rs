@@ -155,15 +155,7 @@ async fn retry_runs_a_failed_job_again_on_the_same_log() {
         client.apply(e);
     }
     assert_eq!(client.status, JobStatus::Completed);
-    let snapshot: JobState = server
-        .client
-        .get(server.url(&format!("/api/jobs/{job}/snapshot")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let snapshot: JobState = server.snapshot(job).await;
     assert_eq!(client, snapshot);
 
     // A completed job has nothing to retry.

@@ -134,15 +134,7 @@ fn jobs_and_streams_survive_a_restart() {
         for e in &missed {
             client_state.apply(e);
         }
-        let snapshot: JobState = server
-            .client
-            .get(server.url(&format!("/api/jobs/{cut}/snapshot")))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let snapshot: JobState = server.snapshot(cut).await;
         assert_eq!(client_state, snapshot);
         assert!(snapshot
             .steps

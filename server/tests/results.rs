@@ -58,15 +58,7 @@ async fn a_finished_job_has_a_result_and_four_downloads() {
         matches!(events.last().unwrap().body, EventBody::Done(ref d) if d.status == tailor_common::DoneStatus::Completed)
     );
 
-    let result: JobResult = server
-        .client
-        .get(server.url(&format!("/api/jobs/{job}/result")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let result: JobResult = server.get_json(&format!("/api/jobs/{job}/result")).await;
     assert_eq!(result.job_id, job);
     assert!(result.original_text.contains("Barry Allen"));
     assert!(result.tailored_markdown.contains("Barry Allen"));

@@ -84,15 +84,7 @@ async fn a_stream_is_framed_as_the_design_says_and_ends_after_done() {
     assert_eq!(completed, tailor_common::Step::ALL.to_vec());
 
     // The server's snapshot is the fold of what the stream carried.
-    let snapshot: JobState = server
-        .client
-        .get(server.url(&format!("/api/jobs/{job}/snapshot")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let snapshot: JobState = server.snapshot(job).await;
     let envelopes: Vec<_> = events.iter().map(|f| f.envelope()).collect();
     assert_eq!(JobState::fold(job, &envelopes), snapshot);
 }

@@ -1,5 +1,23 @@
 use leptos::prelude::*;
-use tailor_common::{DiffOpKind, JobState};
+use tailor_common::{DiffOp, DiffOpKind, JobState};
+
+/// A word-level diff: insertions and deletions are marked by element and by
+/// hidden words for screen readers, not only by colour.
+pub fn diff_ops(ops: Vec<DiffOp>) -> impl IntoView {
+    ops.into_iter()
+        .map(|op| match op.op {
+            DiffOpKind::Equal => view! { <span>{op.text}</span> }.into_any(),
+            DiffOpKind::Insert => {
+                view! { <ins><span class="visually-hidden">"added: "</span>{op.text}</ins> }
+                    .into_any()
+            }
+            DiffOpKind::Delete => {
+                view! { <del><span class="visually-hidden">"removed: "</span>{op.text}</del> }
+                    .into_any()
+            }
+        })
+        .collect_view()
+}
 
 /// One expandable card per changed section, with its word-level diff.
 #[component]
@@ -12,15 +30,7 @@ pub fn ChangesFeed(state: ReadSignal<JobState>) -> impl IntoView {
                 each=move || diffs.get()
                 key=|d| d.patch_id.clone()
                 children=|chunk| {
-                    let ops = chunk
-                        .ops
-                        .into_iter()
-                        .map(|op| match op.op {
-                            DiffOpKind::Equal => view! { <span>{op.text}</span> }.into_any(),
-                            DiffOpKind::Insert => view! { <ins><span class="visually-hidden">"added: "</span>{op.text}</ins> }.into_any(),
-                            DiffOpKind::Delete => view! { <del><span class="visually-hidden">"removed: "</span>{op.text}</del> }.into_any(),
-                        })
-                        .collect_view();
+                    let ops = diff_ops(chunk.ops);
                     let section = chunk.section;
                     let section_attr = section.clone();
                     view! {

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use tailor_common::JobState;
+use tailor_common::{result::band, JobState};
 
 /// The match score as it moves, once the planning step has computed it.
 #[component]
@@ -28,17 +28,5 @@ pub fn ScoreSummary(state: ReadSignal<JobState>) -> impl IntoView {
             </div>
             <p class="hint">"Out of 100: how much of what the posting asks for your resume shows. 75 or more is strong."</p>
         </section>
-    }
-}
-
-/// The score's band, as the engine defines it: below 50 weak, 50–74 fair,
-/// 75 and up strong.
-pub fn band(score: f64) -> &'static str {
-    if score >= 75.0 {
-        "strong"
-    } else if score >= 50.0 {
-        "fair"
-    } else {
-        "weak"
     }
 }

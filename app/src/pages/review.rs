@@ -7,9 +7,13 @@ use std::collections::HashSet;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use tailor_common::{result::ScoreBreakdown, DiffOpKind, JobResult, ValidationStatus};
+use tailor_common::{result::ScoreBreakdown, JobResult};
 
-use crate::{api::load_result, pages::not_found::set_status_not_found};
+use crate::{
+    api::load_result,
+    components::{check_row, diff_ops},
+    pages::not_found::set_status_not_found,
+};
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {
@@ -209,15 +213,7 @@ fn Changes(result: JobResult) -> impl IntoView {
                 .diffs
                 .into_iter()
                 .map(|chunk| {
-                    let ops = chunk
-                        .ops
-                        .into_iter()
-                        .map(|op| match op.op {
-                            DiffOpKind::Equal => view! { <span>{op.text}</span> }.into_any(),
-                            DiffOpKind::Insert => view! { <ins><span class="visually-hidden">"added: "</span>{op.text}</ins> }.into_any(),
-                            DiffOpKind::Delete => view! { <del><span class="visually-hidden">"removed: "</span>{op.text}</del> }.into_any(),
-                        })
-                        .collect_view();
+                    let ops = diff_ops(chunk.ops);
                     view! {
                         <details class="change">
                             <summary><strong>{chunk.section}</strong>" — "{chunk.summary}</summary>
@@ -295,26 +291,7 @@ fn Checks(result: JobResult) -> impl IntoView {
         <section class="card" aria-labelledby="checks-title">
             <h2 id="checks-title">"Validation checks"</h2>
             <ul class="check-list" aria-labelledby="checks-title">
-                {result
-                    .validations
-                    .into_iter()
-                    .map(|v| {
-                        let label = v.label.clone().unwrap_or_else(|| v.rule_id.clone());
-                        let status = match v.status {
-                            ValidationStatus::Pass => "Pass",
-                            ValidationStatus::Warn => "Warning",
-                            ValidationStatus::Fail => "Fail",
-                            ValidationStatus::Pending => "Pending",
-                        };
-                        view! {
-                            <li class=format!("check check-{}", v.status.as_str()) data-rule=v.rule_id>
-                                <span class="check-status">{status}</span>
-                                <span class="check-label">{label}</span>
-                                <span class="check-message">{v.message}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
+                {result.validations.into_iter().map(check_row).collect_view()}
             </ul>
         </section>
     }

@@ -206,13 +206,7 @@ pub struct Score {
 }
 
 pub fn band(total: u32) -> &'static str {
-    if total >= 75 {
-        "strong"
-    } else if total >= 50 {
-        "fair"
-    } else {
-        "weak"
-    }
+    tailor_common::result::band(f64::from(total))
 }
 
 const SENIORITY_WORDS: &[&str] = &[

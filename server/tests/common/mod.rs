@@ -102,6 +102,21 @@ impl TestServer {
         format!("http://{}{path}", self.addr)
     }
 
+    /// GETs `path` and reads the JSON answer.
+    pub async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.json().await.unwrap()
+    }
+
+    pub async fn snapshot(&self, job: uuid::Uuid) -> tailor_common::JobState {
+        self.get_json(&format!("/api/jobs/{job}/snapshot")).await
+    }
+
     pub async fn start_job(&self, body: serde_json::Value) -> uuid::Uuid {
         let response = self
             .client
