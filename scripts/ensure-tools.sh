@@ -26,8 +26,14 @@ if [ "$have" != "$want" ]; then
   say "installing wasm-bindgen-cli $want (found: ${have:-none}); a few minutes, once"
   # --locked first; the CLI's own lock file has at times named a crate
   # version the registry no longer serves, so fall back to a fresh resolve.
-  cargo install wasm-bindgen-cli --version "$want" --locked \
+  # --force: cargo's own record may say "installed" when the binary is gone.
+  cargo install wasm-bindgen-cli --version "$want" --locked --force \
     || cargo install wasm-bindgen-cli --version "$want" --force
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" != "$want" ]; then
+    echo "wasm-bindgen $want is needed on PATH, found: ${have:-none}" >&2
+    exit 1
+  fi
 fi
 
 if [ "$mode" = release ] && ! command -v wasm-opt >/dev/null 2>&1; then

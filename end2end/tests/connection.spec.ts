@@ -1,14 +1,13 @@
 import { test, expect } from "@playwright/test";
-import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import { AddressInfo } from "net";
 
-const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8");
+import { fixture } from "./fixtures";
 
 test("a dropped connection is shown honestly and recovers without losing or repeating events", async ({ page }) => {
   // A job page that takes a few seconds to arrive keeps the job in flight.
-  const html = fixture("18f_visual-designer.html");
+  const html = fixture("jobs/18f_visual-designer.html");
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
     setTimeout(() => res.end(html), 5000);
@@ -18,7 +17,7 @@ test("a dropped connection is shown honestly and recovers without losing or repe
   try {
     await page.goto("/");
     await page.locator("body[data-hydrated]").waitFor();
-    await page.getByLabel("Resume text").fill(fixture("pwdevens_designer_elizabeth_ross.txt"));
+    await page.getByLabel("Resume text").fill(fixture("resumes/pwdevens_designer_elizabeth_ross.txt"));
     await page.getByLabel("Job posting URL").fill(`http://127.0.0.1:${port}/job`);
     // Every attempt to open the event stream fails until the route is lifted.
     let refused = 0;

@@ -1,10 +1,9 @@
 import { test, expect } from "@playwright/test";
-import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import { AddressInfo } from "net";
 
-const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8");
+import { fixture } from "./fixtures";
 const shots = path.join(__dirname, "..", "screenshots");
 
 /** A job page that is down (503) for the first request, then up. */
@@ -15,7 +14,7 @@ async function flakyJobPage() {
     if (requests === 1) {
       res.writeHead(503).end();
     } else {
-      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end(fixture("gdg_jd_data_analyst.txt"));
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end(fixture("jobs/gdg_jd_data_analyst.txt"));
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -28,7 +27,7 @@ test("a failed job shows its error and Retry runs it to success on the same page
   try {
     await page.goto("/");
     await page.locator("body[data-hydrated]").waitFor();
-    await page.getByLabel("Resume text").fill(fixture("gdg_data_analyst.txt"));
+    await page.getByLabel("Resume text").fill(fixture("resumes/gdg_data_analyst.txt"));
     await page.getByLabel("Job posting URL").fill(jobPage.url);
     await page.getByRole("button", { name: "Tailor my resume" }).click();
 
@@ -51,14 +50,14 @@ test("a failed job shows its error and Retry runs it to success on the same page
 test("Cancel stops a running job", async ({ page }) => {
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/plain" });
-    setTimeout(() => res.end(fixture("gdg_jd_data_analyst.txt")), 15_000);
+    setTimeout(() => res.end(fixture("jobs/gdg_jd_data_analyst.txt")), 15_000);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   try {
     await page.goto("/");
     await page.locator("body[data-hydrated]").waitFor();
-    await page.getByLabel("Resume text").fill(fixture("gdg_data_analyst.txt"));
+    await page.getByLabel("Resume text").fill(fixture("resumes/gdg_data_analyst.txt"));
     await page.getByLabel("Job posting URL").fill(`http://127.0.0.1:${port}/job`);
     await page.getByRole("button", { name: "Tailor my resume" }).click();
     await expect(page.locator('li[data-step="analyzing"]')).toHaveAttribute("data-status", "running");
@@ -73,7 +72,7 @@ test("Cancel stops a running job", async ({ page }) => {
 
 test("the history lists jobs and deletes one", async ({ page }) => {
   const started = await page.request.post("/api/pipeline/start", {
-    data: { resume_text: fixture("gdg_data_analyst.txt"), job_text: fixture("gdg_jd_data_analyst.txt") },
+    data: { resume_text: fixture("resumes/gdg_data_analyst.txt"), job_text: fixture("jobs/gdg_jd_data_analyst.txt") },
   });
   expect(started.status()).toBe(201);
   const { job_id } = await started.json();

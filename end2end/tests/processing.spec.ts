@@ -1,10 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
-import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import { AddressInfo } from "net";
 
-const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8");
+import { fixture } from "./fixtures";
 const shots = path.join(__dirname, "..", "screenshots");
 
 async function hydrated(page: Page) {
@@ -23,8 +22,8 @@ async function expectAllStepsCompleted(page: Page) {
 test("a pasted resume and job posting stream through all five steps", async ({ page }) => {
   await page.goto("/");
   await hydrated(page);
-  await page.getByLabel("Resume text").fill(fixture("gdg_data_analyst.txt"));
-  await page.getByLabel("Job posting", { exact: true }).fill(fixture("gdg_jd_data_analyst.txt"));
+  await page.getByLabel("Resume text").fill(fixture("resumes/gdg_data_analyst.txt"));
+  await page.getByLabel("Job posting", { exact: true }).fill(fixture("jobs/gdg_jd_data_analyst.txt"));
   await page.screenshot({ path: path.join(shots, "upload-desktop.png"), fullPage: true });
   await page.getByRole("button", { name: "Tailor my resume" }).click();
 
@@ -91,11 +90,11 @@ async function slowJobServer(html: string, totalMs: number) {
 }
 
 test("a reload while the job is in flight continues to the same final state", async ({ page }) => {
-  const jobPage = await slowJobServer(fixture("18f_visual-designer.html"), 6000);
+  const jobPage = await slowJobServer(fixture("jobs/18f_visual-designer.html"), 6000);
   try {
     await page.goto("/");
     await hydrated(page);
-    await page.getByLabel("Resume text").fill(fixture("pwdevens_designer_elizabeth_ross.txt"));
+    await page.getByLabel("Resume text").fill(fixture("resumes/pwdevens_designer_elizabeth_ross.txt"));
     await page.getByLabel("Job posting URL").fill(jobPage.url);
     await page.getByRole("button", { name: "Tailor my resume" }).click();
     await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);

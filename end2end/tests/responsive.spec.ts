@@ -1,8 +1,7 @@
 import { test, expect, Page } from "@playwright/test";
-import * as fs from "fs";
 import * as path from "path";
 
-const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8");
+import { fixture } from "./fixtures";
 const shots = path.join(__dirname, "..", "screenshots");
 
 async function noHorizontalScroll(page: Page) {
@@ -16,8 +15,8 @@ test("the upload and processing screens fit a phone", async ({ page }) => {
   await page.goto("/");
   await page.locator("body[data-hydrated]").waitFor();
   await noHorizontalScroll(page);
-  await page.getByLabel("Resume text").fill(fixture("gdg_data_analyst.txt"));
-  await page.getByLabel("Job posting", { exact: true }).fill(fixture("gdg_jd_data_analyst.txt"));
+  await page.getByLabel("Resume text").fill(fixture("resumes/gdg_data_analyst.txt"));
+  await page.getByLabel("Job posting", { exact: true }).fill(fixture("jobs/gdg_jd_data_analyst.txt"));
   await page.screenshot({ path: path.join(shots, "upload-phone.png"), fullPage: true });
   await page.getByRole("button", { name: "Tailor my resume" }).click();
   await expect(page.getByRole("heading", { name: "Your tailored resume is ready" })).toBeVisible();

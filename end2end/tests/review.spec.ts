@@ -3,14 +3,14 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 
-const fixture = (name: string) => fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8");
+import { fixture } from "./fixtures";
 const shots = path.join(__dirname, "..", "screenshots");
 
 test("the review page shows both versions, the score, the gaps and working downloads", async ({ page }) => {
   await page.goto("/");
   await page.locator("body[data-hydrated]").waitFor();
-  await page.getByLabel("Resume text").fill(fixture("pwdevens_designer_elizabeth_ross.txt"));
-  await page.getByLabel("Job posting", { exact: true }).fill(fixture("gdg_jd_data_analyst.txt"));
+  await page.getByLabel("Resume text").fill(fixture("resumes/pwdevens_designer_elizabeth_ross.txt"));
+  await page.getByLabel("Job posting", { exact: true }).fill(fixture("jobs/gdg_jd_data_analyst.txt"));
   await page.getByRole("button", { name: "Tailor my resume" }).click();
   await page.getByRole("link", { name: "See the results" }).click();
 
