@@ -6,8 +6,9 @@
 //! the shared reducer, so the browser's state is the server's snapshot by
 //! construction. Renders are coalesced (about 8 a second) without dropping
 //! any event, silence longer than 2.5 heartbeats forces a reconnect with the
-//! cursor, and the stream is closed on `done` (a cleanly ended response would
-//! otherwise make the browser reconnect).
+//! cursor, a stream the browser gave up on is resynced from the snapshot, and
+//! the stream is closed on `done` (a cleanly ended response would otherwise
+//! make the browser reconnect).
 
 use leptos::prelude::*;
 use tailor_common::JobState;
@@ -338,11 +339,45 @@ mod client {
             move || {
                 s.borrow_mut().retry_scheduled = false;
                 if !s.borrow().finished {
-                    open(&s);
+                    leptos::task::spawn_local(resync(s));
                 }
             },
             Duration::from_millis(delay),
         );
+    }
+
+    /// The browser gave up on the stream (a non-200 answer): fetch the
+    /// snapshot, take it as the state if it is ahead, and follow on from
+    /// there; a job that no longer exists leaves the page offline.
+    async fn resync(shared: Shared) {
+        let url = shared.borrow().stream_url.replace("/stream", "/snapshot");
+        let fetched = match gloo_net::http::Request::get(&url).send().await {
+            Ok(response) if response.ok() => response.json::<JobState>().await.ok(),
+            Ok(response) if response.status() == 404 => {
+                let mut f = shared.borrow_mut();
+                f.finished = true;
+                f.set_connection.set(Connection::Offline);
+                return;
+            }
+            _ => None,
+        };
+        if let Some(snapshot) = fetched {
+            flush(&shared);
+            let mut f = shared.borrow_mut();
+            if snapshot.last_seq >= f.cursor {
+                f.cursor = snapshot.last_seq;
+                let done = snapshot.is_done();
+                f.set_state.set(snapshot);
+                if done {
+                    drop(f);
+                    shut(&shared, Some(Connection::Finished));
+                    return;
+                }
+            }
+        }
+        if !shared.borrow().finished {
+            open(&shared);
+        }
     }
 
     /// A connection can die without an error (a laptop sleeps, a proxy

@@ -1,6 +1,5 @@
 import { test, expect } from "@playwright/test";
 import * as http from "http";
-import * as path from "path";
 import { AddressInfo } from "net";
 
 import { fixture } from "./fixtures";
@@ -42,6 +41,34 @@ test("a dropped connection is shown honestly and recovers without losing or repe
     const shown = await page.locator('ul[aria-live="polite"] > li .insight-text').allTextContents();
     const newest = snapshot.insights.slice(-shown.length).reverse().map((i: { message: string }) => i.message);
     expect(shown).toEqual(newest);
+  } finally {
+    server.close();
+  }
+});
+
+test("a stream the server refuses is replaced by the snapshot", async ({ page }) => {
+  // A non-200 answer makes a browser's EventSource give up for good; the
+  // page must then resync from the snapshot instead of freezing.
+  let refused = 0;
+  await page.route("**/api/jobs/*/stream*", (route) => {
+    refused += 1;
+    return route.fulfill({ status: 503, body: "" });
+  });
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+    setTimeout(() => res.end(fixture("jobs/gdg_jd_data_analyst.txt")), 3000);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    await page.goto("/");
+    await page.locator("body[data-hydrated]").waitFor();
+    await page.getByLabel("Resume text").fill(fixture("resumes/gdg_data_analyst.txt"));
+    await page.getByLabel("Job posting URL").fill(`http://127.0.0.1:${port}/job`);
+    await page.getByRole("button", { name: "Tailor my resume" }).click();
+    await expect(page.getByRole("heading", { name: "Your tailored resume is ready" })).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('li[data-step="polishing"]')).toHaveAttribute("data-status", "completed");
+    expect(refused).toBeGreaterThan(0);
   } finally {
     server.close();
   }

@@ -13,7 +13,48 @@ pub struct Metrics {
     jobs_running: AtomicU64,
     events_published: AtomicU64,
     streams_opened: AtomicU64,
+    streams_resumed: AtomicU64,
     streams_active: AtomicU64,
+    delivery: Histogram,
+}
+
+/// Publish-to-deliver latency of live events, in seconds.
+const DELIVERY_BUCKETS: [f64; 10] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0];
+
+/// A fixed-bucket histogram in atomics (counts per upper bound, plus sum and
+/// count), rendered as Prometheus' cumulative buckets.
+#[derive(Default)]
+struct Histogram {
+    buckets: [AtomicU64; DELIVERY_BUCKETS.len()],
+    count: AtomicU64,
+    sum_micros: AtomicU64,
+}
+
+impl Histogram {
+    fn observe(&self, seconds: f64) {
+        let seconds = seconds.max(0.0);
+        if let Some(i) = DELIVERY_BUCKETS.iter().position(|b| seconds <= *b) {
+            self.buckets[i].fetch_add(1, Relaxed);
+        }
+        self.count.fetch_add(1, Relaxed);
+        self.sum_micros.fetch_add((seconds * 1e6) as u64, Relaxed);
+    }
+
+    fn render(&self, name: &str, help: &str, out: &mut String) {
+        out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} histogram\n"));
+        let mut cumulative = 0;
+        for (bound, n) in DELIVERY_BUCKETS.iter().zip(&self.buckets) {
+            cumulative += n.load(Relaxed);
+            out.push_str(&format!("{name}_bucket{{le=\"{bound}\"}} {cumulative}\n"));
+        }
+        let count = self.count.load(Relaxed);
+        out.push_str(&format!("{name}_bucket{{le=\"+Inf\"}} {count}\n"));
+        out.push_str(&format!(
+            "{name}_sum {}\n",
+            self.sum_micros.load(Relaxed) as f64 / 1e6
+        ));
+        out.push_str(&format!("{name}_count {count}\n"));
+    }
 }
 
 /// Counts one open stream for as long as it lives.
@@ -26,8 +67,13 @@ impl Drop for StreamGuard {
 }
 
 impl Metrics {
-    pub fn stream_guard(self: &Arc<Self>) -> StreamGuard {
+    /// Counts a stream for as long as it lives; `resumed` when the client
+    /// came back with a cursor (a reconnect or a reload).
+    pub fn stream_guard(self: &Arc<Self>, resumed: bool) -> StreamGuard {
         self.streams_opened.fetch_add(1, Relaxed);
+        if resumed {
+            self.streams_resumed.fetch_add(1, Relaxed);
+        }
         self.streams_active.fetch_add(1, Relaxed);
         StreamGuard(self.clone())
     }
@@ -40,6 +86,11 @@ impl Metrics {
     pub fn job_finished(&self) {
         self.jobs_finished.fetch_add(1, Relaxed);
         self.jobs_running.fetch_sub(1, Relaxed);
+    }
+
+    /// A live event reached a stream `seconds` after it was published.
+    pub fn delivered(&self, seconds: f64) {
+        self.delivery.observe(seconds);
     }
 
     pub fn event_published(&self) {
@@ -92,6 +143,11 @@ impl Metrics {
                 value.load(Relaxed)
             ));
         }
+        self.delivery.render(
+            "tailor_event_delivery_seconds",
+            "Time from an event's publication to its write on a live stream.",
+            &mut out,
+        );
         out
     }
 }

@@ -267,3 +267,43 @@ async fn shutdown_ends_open_streams_instead_of_hanging() {
         .expect("the server stopped")
         .unwrap();
 }
+
+#[tokio::test]
+async fn metrics_count_resumed_streams_and_live_delivery_latency() {
+    let server = TestServer::start(15).await;
+    let page = slow_page_server(
+        common::fixture("jobs/gdg_jd_data_analyst.txt"),
+        3,
+        Duration::from_millis(600),
+    )
+    .await;
+    let job = server
+        .start_job(json!({"resume_text": common::fixture("resumes/gdg_data_analyst.txt"), "job_url": page}))
+        .await;
+    server.read_stream(job, "", None).await;
+    server.read_stream(job, "", Some("2")).await;
+    let text = server
+        .client
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| {
+                l.strip_prefix(name)
+                    .and_then(|rest| rest.trim().parse().ok())
+            })
+            .unwrap_or_else(|| panic!("{name} in {text}"))
+    };
+    assert_eq!(value("tailor_streams_opened_total "), 2.0);
+    assert_eq!(value("tailor_streams_resumed_total "), 1.0);
+    assert!(
+        value("tailor_event_delivery_seconds_count ") >= 1.0,
+        "live events were measured"
+    );
+    assert!(text.contains("tailor_event_delivery_seconds_bucket{le=\"+Inf\"}"));
+}

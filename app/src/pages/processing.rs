@@ -9,8 +9,8 @@ use tailor_common::{JobStatus, Step};
 use crate::{
     api::{load_job, JobView},
     components::{
-        ChangesFeed, ConnectionBadge, InsightsFeed, OverallProgress, ScoreSummary, StepList,
-        ValidationChecklist,
+        AllInsights, ChangesFeed, ConnectionBadge, InsightsFeed, MetricsPanel, OverallProgress,
+        ScoreSummary, StepList, ValidationChecklist,
     },
     pages::not_found::set_status_not_found,
     processing_job::use_processing_job,
@@ -158,6 +158,10 @@ fn JobScreen(view: JobView) -> impl IntoView {
         <div class="job-grid">
             <ChangesFeed state/>
             <ValidationChecklist state/>
+        </div>
+        <div class="job-grid">
+            <AllInsights state/>
+            <MetricsPanel state/>
         </div>
     }
 }

@@ -61,8 +61,14 @@ pub async fn stream_job(
         // The job is over and the client has all of it: 204 stops EventSource.
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    let mut response =
-        events(hub, job_id, cursor, wake, app.metrics.stream_guard()).into_response();
+    let mut response = events(
+        hub,
+        job_id,
+        cursor,
+        wake,
+        app.metrics.stream_guard(cursor > 0),
+    )
+    .into_response();
     response.headers_mut().insert(
         HeaderName::from_static("x-accel-buffering"),
         HeaderValue::from_static("no"),
@@ -98,6 +104,9 @@ struct Reader {
     page: VecDeque<Envelope>,
     sent_retry: bool,
     finished: bool,
+    /// Whether the reader has caught up with the log; only then does an
+    /// event's age measure delivery latency rather than replay.
+    live: bool,
     next_heartbeat: Instant,
     _guard: crate::metrics::StreamGuard,
 }
@@ -119,6 +128,7 @@ fn events(
         page: VecDeque::new(),
         sent_retry: false,
         finished: false,
+        live: false,
         next_heartbeat: Instant::now() + heartbeat,
         _guard: guard,
     };
@@ -141,6 +151,10 @@ impl Reader {
                 return None;
             }
             if let Some(event) = self.page.pop_front() {
+                if self.live {
+                    let age_ms = now_ms() - event.ts;
+                    self.hub.metrics().delivered(age_ms as f64 / 1000.0);
+                }
                 self.cursor = event.seq;
                 self.finished = event.is_done();
                 return Some(frame(&event));
@@ -164,6 +178,8 @@ impl Reader {
                     return None;
                 }
             }
+            // Caught up: what arrives from now on is live.
+            self.live = true;
             tokio::select! {
                 changed = self.wake.changed() => {
                     if changed.is_err() {
