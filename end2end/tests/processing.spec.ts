@@ -43,6 +43,17 @@ test("a pasted resume and job posting stream through all five steps", async ({ p
   expect(snapshot.status).toBe("completed");
   await expect(page.locator("#insights-title .count")).toHaveText(`${snapshot.insights.length} so far`);
 
+  // The full list of insights filters by category and importance.
+  const all = page.getByRole("list", { name: /All insights/ }).getByRole("listitem");
+  await expect(all).toHaveCount(snapshot.insights.length);
+  await page.getByLabel("Category").selectOption("score");
+  const scoreInsights = snapshot.insights.filter((i: { category: string }) => i.category === "score").length;
+  await expect(all).toHaveCount(scoreInsights);
+  for (const category of await all.evaluateAll((items) => items.map((i) => i.getAttribute("data-category")))) {
+    expect(category).toBe("score");
+  }
+  await expect(page.getByRole("region", { name: "Metrics" }).locator('[data-metric="word_count"]')).toBeVisible();
+
   // The upload page lists the job among this browser's recent jobs.
   await page.goto("/");
   await page.locator("body[data-hydrated]").waitFor();

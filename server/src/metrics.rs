@@ -130,6 +130,12 @@ impl Metrics {
                 &self.streams_opened,
             ),
             (
+                "tailor_streams_resumed_total",
+                "counter",
+                "SSE connections that resumed from a cursor (reconnects, reloads).",
+                &self.streams_resumed,
+            ),
+            (
                 "tailor_streams_active",
                 "gauge",
                 "SSE connections open now.",

@@ -21,7 +21,10 @@ pub fn InsightsFeed(state: ReadSignal<JobState>) -> impl IntoView {
         if let Ok(handle) = set_interval_with_handle(
             move || {
                 let (t, s) = (total.get_untracked(), shown.get_untracked());
-                if s < t {
+                if s < t && state.with_untracked(JobState::is_done) {
+                    // Nothing more is coming: show where the job ended.
+                    set_shown.set(t);
+                } else if s < t {
                     set_shown.set(if t - s > MAX_BACKLOG {
                         t - MAX_BACKLOG
                     } else {
