@@ -20,6 +20,9 @@ test("the review page shows both versions, the score, the gaps and working downl
   await expect(page.getByLabel("Original resume")).toContainText("ELIZABETH ROSS");
   await expect(page.getByLabel("Tailored resume")).toContainText("Elizabeth Ross", { ignoreCase: true });
   await expect(page.getByRole("heading", { name: /Missing — add only if true/ })).toBeVisible();
+  // Changed lines are marked with a label a screen reader reads, not only a colour.
+  await expect(page.locator("mark.changed-line").first()).toContainText("Changed:");
+  await expect(page.locator("details.change").first()).toBeVisible();
   await expect(page.getByRole("list", { name: "Validation checks" }).getByRole("listitem").first()).toBeVisible();
   await page.screenshot({ path: path.join(shots, "review-desktop.png"), fullPage: true });
 
@@ -28,6 +31,12 @@ test("the review page shows both versions, the score, the gaps and working downl
     expect(download.suggestedFilename()).toMatch(new RegExp(`\\.${ext}$`));
     const file = await download.path();
     expect(fs.statSync(file).size).toBeGreaterThan(200);
+    if (ext === "docx") {
+      // A DOCX is a zip archive holding word/document.xml.
+      const bytes = fs.readFileSync(file);
+      expect(bytes.subarray(0, 2).toString()).toBe("PK");
+      expect(bytes.includes(Buffer.from("word/document.xml"))).toBe(true);
+    }
     if (ext === "pdf") {
       const text = execFileSync("pdftotext", [file, "-"]).toString();
       expect(text.toLowerCase()).toContain("elizabeth ross");
