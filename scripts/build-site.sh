@@ -20,14 +20,21 @@ echo "==> browser bundle ($profile)"
 cargo build --locked -p tailor-app --lib --target wasm32-unknown-unknown \
   --no-default-features --features hydrate --profile "$wasm_profile"
 mkdir -p "$pkg"
-wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name tailor \
-  "target/wasm32-unknown-unknown/$wasm_dir/tailor_app.wasm"
-# Leptos' hydration script loads /pkg/<name>.wasm (cargo-leptos' layout).
-mv -f "$pkg/tailor_bg.wasm" "$pkg/tailor.wasm"
-if [ "$profile" = release ] && command -v wasm-opt >/dev/null 2>&1; then
-  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$pkg/tailor.wasm" -o "$pkg/tailor.wasm"
+input="target/wasm32-unknown-unknown/$wasm_dir/tailor_app.wasm"
+# wasm-bindgen and wasm-opt take a while: skip them when the bundle they
+# would make is already there, made from this very input.
+stamp="$pkg/.made-from"
+made_from="$profile $(stat -c '%s %Y' "$input")"
+if [ ! -f "$pkg/tailor.wasm" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$made_from" ]; then
+  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name tailor "$input"
+  # Leptos' hydration script loads /pkg/<name>.wasm (cargo-leptos' layout).
+  mv -f "$pkg/tailor_bg.wasm" "$pkg/tailor.wasm"
+  if [ "$profile" = release ] && command -v wasm-opt >/dev/null 2>&1; then
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+      "$pkg/tailor.wasm" -o "$pkg/tailor.wasm"
+  fi
+  echo "$made_from" > "$stamp"
 fi
 cp style/main.css "$pkg/tailor.css"
 cp -r public/. "$site/"
