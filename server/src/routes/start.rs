@@ -105,9 +105,13 @@ fn wants_html(headers: &HeaderMap) -> bool {
 }
 
 async fn from_json(req: Request) -> Result<RawInputs, ApiError> {
-    let body = Bytes::from_request(req, &())
-        .await
-        .map_err(|_| too_large())?;
+    let body = Bytes::from_request(req, &()).await.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            ApiError::bad_request("invalid_body", e.body_text())
+        }
+    })?;
     let json: StartJson = serde_json::from_slice(&body).map_err(|e| {
         ApiError::bad_request(
             "invalid_json",
