@@ -465,9 +465,17 @@ fn take_contact(line: &str, c: &mut Contact) -> String {
     let cleaned: String = rest
         .split(['|', '•', '·'])
         .map(|p| {
-            p.trim()
-                .trim_start_matches(|ch: char| !ch.is_ascii_alphanumeric())
+            let p = p
                 .trim()
+                .trim_start_matches(|ch: char| !ch.is_ascii_alphanumeric())
+                .trim();
+            // "Google HQ, Mountain View, CA, USA" less its location must not
+            // read "Google HQ,  , USA".
+            p.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ")
         })
         .filter(|p| {
             let l = p.to_lowercase();
@@ -888,6 +896,16 @@ pub fn parse_role(header: &[String]) -> Option<Role> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_location_taken_from_an_address_line_leaves_no_empty_commas() {
+        let mut c = Contact::default();
+        assert_eq!(
+            take_contact("Google HQ, Mountain View, CA, USA", &mut c),
+            "Google HQ, USA"
+        );
+        assert_eq!(c.location.as_deref(), Some("Mountain View, CA"));
+    }
 
     const SAMPLE: &str = "Jane Smith\nData Analyst\njane@x.com | (555) 123-4567 | Austin, TX\n\nSkills:\nPython, Pandas, SQL\n\nExperience:\nAnalyst | Acme Corp | Jan 2020 - Present\n- Built dashboards in Tableau for 12 teams\n- Wrote SQL\n\nEducation:\nB.S. in Statistics, 2019\n";
 
