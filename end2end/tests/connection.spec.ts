@@ -1,23 +1,15 @@
 import { test, expect } from "@playwright/test";
-import * as http from "http";
-import { AddressInfo } from "net";
 
-import { fixture } from "./fixtures";
+import { fixture, serveJobPage } from "./fixtures";
 
 test("a dropped connection is shown honestly and recovers without losing or repeating events", async ({ page }) => {
   // A job page that takes a few seconds to arrive keeps the job in flight.
-  const html = fixture("jobs/18f_visual-designer.html");
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    setTimeout(() => res.end(html), 5000);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const jobPage = await serveJobPage(fixture("jobs/18f_visual-designer.html"), { delayMs: 5000 });
   try {
     await page.goto("/");
     await page.locator("body[data-hydrated]").waitFor();
     await page.getByLabel("Resume text").fill(fixture("resumes/pwdevens_designer_elizabeth_ross.txt"));
-    await page.getByLabel("Job posting URL").fill(`http://127.0.0.1:${port}/job`);
+    await page.getByLabel("Job posting URL").fill(jobPage.url);
     // Every attempt to open the event stream fails until the route is lifted.
     let refused = 0;
     await page.route("**/api/jobs/*/stream*", (route) => {
@@ -44,7 +36,7 @@ test("a dropped connection is shown honestly and recovers without losing or repe
     // The full list has every insight exactly once.
     await expect(page.locator("ul.all-insights > li")).toHaveCount(snapshot.insights.length);
   } finally {
-    server.close();
+    jobPage.close();
   }
 });
 
@@ -56,22 +48,17 @@ test("a stream the server refuses is replaced by the snapshot", async ({ page })
     refused += 1;
     return route.fulfill({ status: 503, body: "" });
   });
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
-    setTimeout(() => res.end(fixture("jobs/gdg_jd_data_analyst.txt")), 3000);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const jobPage = await serveJobPage(fixture("jobs/gdg_jd_data_analyst.txt"), { delayMs: 3000 });
   try {
     await page.goto("/");
     await page.locator("body[data-hydrated]").waitFor();
     await page.getByLabel("Resume text").fill(fixture("resumes/gdg_data_analyst.txt"));
-    await page.getByLabel("Job posting URL").fill(`http://127.0.0.1:${port}/job`);
+    await page.getByLabel("Job posting URL").fill(jobPage.url);
     await page.getByRole("button", { name: "Tailor my resume" }).click();
     await expect(page.getByRole("heading", { name: "Your tailored resume is ready" })).toBeVisible({ timeout: 30_000 });
     await expect(page.locator('li[data-step="polishing"]')).toHaveAttribute("data-status", "completed");
     expect(refused).toBeGreaterThan(0);
   } finally {
-    server.close();
+    jobPage.close();
   }
 });

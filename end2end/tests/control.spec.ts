@@ -1,29 +1,11 @@
 import { test, expect } from "@playwright/test";
-import * as http from "http";
 import * as path from "path";
-import { AddressInfo } from "net";
 
-import { fixture } from "./fixtures";
+import { fixture, serveJobPage } from "./fixtures";
 const shots = path.join(__dirname, "..", "screenshots");
 
-/** A job page that is down (503) for the first request, then up. */
-async function flakyJobPage() {
-  let requests = 0;
-  const server = http.createServer((_req, res) => {
-    requests += 1;
-    if (requests === 1) {
-      res.writeHead(503).end();
-    } else {
-      res.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end(fixture("jobs/gdg_jd_data_analyst.txt"));
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/job`, close: () => server.close() };
-}
-
 test("a failed job shows its error and Retry runs it to success on the same page", async ({ page }) => {
-  const jobPage = await flakyJobPage();
+  const jobPage = await serveJobPage(fixture("jobs/gdg_jd_data_analyst.txt"), { failFirst: 1 });
   try {
     await page.goto("/");
     await page.locator("body[data-hydrated]").waitFor();
@@ -48,17 +30,12 @@ test("a failed job shows its error and Retry runs it to success on the same page
 });
 
 test("Cancel stops a running job", async ({ page }) => {
-  const server = http.createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/plain" });
-    setTimeout(() => res.end(fixture("jobs/gdg_jd_data_analyst.txt")), 15_000);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const jobPage = await serveJobPage(fixture("jobs/gdg_jd_data_analyst.txt"), { delayMs: 15_000 });
   try {
     await page.goto("/");
     await page.locator("body[data-hydrated]").waitFor();
     await page.getByLabel("Resume text").fill(fixture("resumes/gdg_data_analyst.txt"));
-    await page.getByLabel("Job posting URL").fill(`http://127.0.0.1:${port}/job`);
+    await page.getByLabel("Job posting URL").fill(jobPage.url);
     await page.getByRole("button", { name: "Tailor my resume" }).click();
     await expect(page.locator('li[data-step="analyzing"]')).toHaveAttribute("data-status", "running");
     await page.getByRole("button", { name: "Cancel" }).click();
@@ -66,7 +43,7 @@ test("Cancel stops a running job", async ({ page }) => {
     await expect(page.getByRole("button", { name: "Cancel" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Retry" })).toBeVisible();
   } finally {
-    server.close();
+    jobPage.close();
   }
 });
 

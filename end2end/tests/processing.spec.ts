@@ -1,9 +1,7 @@
 import { test, expect, Page } from "@playwright/test";
-import * as http from "http";
 import * as path from "path";
-import { AddressInfo } from "net";
 
-import { fixture } from "./fixtures";
+import { fixture, serveJobPage } from "./fixtures";
 const shots = path.join(__dirname, "..", "screenshots");
 
 async function hydrated(page: Page) {
@@ -78,30 +76,8 @@ test("an unknown job shows a clear not-found page", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Tailor a resume" })).toBeVisible();
 });
 
-/** Serves the job page slowly: headers at once, the body in pieces over a few seconds. */
-async function slowJobServer(html: string, totalMs: number) {
-  const server = http.createServer((req, res) => {
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    const pieces = 12;
-    const size = Math.ceil(html.length / pieces);
-    let i = 0;
-    const timer = setInterval(() => {
-      res.write(html.slice(i * size, (i + 1) * size));
-      i += 1;
-      if (i >= pieces) {
-        clearInterval(timer);
-        res.end();
-      }
-    }, totalMs / pieces);
-    req.on("close", () => clearInterval(timer));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/jobs/visual-designer`, close: () => server.close() };
-}
-
 test("a reload while the job is in flight continues to the same final state", async ({ page }) => {
-  const jobPage = await slowJobServer(fixture("jobs/18f_visual-designer.html"), 6000);
+  const jobPage = await serveJobPage(fixture("jobs/18f_visual-designer.html"), { delayMs: 6000, pieces: 12 });
   try {
     await page.goto("/");
     await hydrated(page);

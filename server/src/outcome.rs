@@ -2,9 +2,7 @@
 //! to the downloadable renderings.
 
 use tailor_common::{
-    result::{
-        Change, Download, Evidence, EvidenceLocation, MissingTerm, ScoreBreakdown, ScoreComponent,
-    },
+    result::{Change, Download, Evidence, EvidenceLocation, MissingTerm},
     JobResult, ValidationPayload,
 };
 use uuid::Uuid;
@@ -36,8 +34,8 @@ pub fn job_result(job_id: Uuid, o: &Outcome) -> JobResult {
         original_text: o.original_text.clone(),
         tailored_markdown: o.tailored_markdown.clone(),
         tailored_text: o.tailored_text.clone(),
-        score_before: breakdown(&o.score_before),
-        score_after: breakdown(&o.score_after),
+        score_before: o.score_before.clone(),
+        score_after: o.score_after.clone(),
         evidence: o
             .evidence
             .iter()
@@ -95,25 +93,6 @@ pub fn job_result(job_id: Uuid, o: &Outcome) -> JobResult {
         word_count: o.word_count,
         quantified_ratio: o.quantified_ratio,
         downloads: Download::all(job_id),
-    }
-}
-
-fn breakdown(score: &engine::matching::Score) -> ScoreBreakdown {
-    ScoreBreakdown {
-        total: score.total,
-        band: score.band.clone(),
-        components: score
-            .components
-            .iter()
-            .map(|c| ScoreComponent {
-                key: c.key.clone(),
-                label: c.label.clone(),
-                points: c.points,
-                max: c.max,
-                matched: c.matched,
-                total: c.total,
-            })
-            .collect(),
     }
 }
 

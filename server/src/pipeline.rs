@@ -14,8 +14,7 @@ mod step;
 use std::sync::Arc;
 
 use tailor_common::{
-    DonePayload, DoneStatus, ErrorPayload, EventBody, JobStatus, JobStatusPayload, Step,
-    StepProgressPayload, StepStatus,
+    DonePayload, DoneStatus, ErrorPayload, EventBody, JobStatus, JobStatusPayload, Step, StepStatus,
 };
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -81,13 +80,13 @@ pub async fn end_interrupted(hub: &Hub) -> Result<usize, Failure> {
             publish(
                 hub,
                 job_id,
-                EventBody::StepProgress(StepProgressPayload {
+                step::progress(
                     step,
-                    status: StepStatus::Failed,
-                    pct: 0.0,
-                    eta_sec: None,
-                    detail: Some("Interrupted by a restart".into()),
-                }),
+                    StepStatus::Failed,
+                    0.0,
+                    None,
+                    Some("Interrupted by a restart".into()),
+                ),
             )
             .await?;
         }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use tailor_common::{JobStatus, JobSummary};
 
-use crate::api::load_jobs;
+use crate::{api::load_jobs, format::when};
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
@@ -77,44 +77,5 @@ fn History(jobs: Vec<JobSummary>, retention_days: u64) -> impl IntoView {
                 </tbody>
             </table>
         </section>
-    }
-}
-
-/// UTC date and time, the same on server and client (no hydration drift).
-fn when(epoch_ms: i64) -> String {
-    let secs = epoch_ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rem / 3600,
-        (rem % 3600) / 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_epoch_milliseconds_as_utc() {
-        assert_eq!(when(0), "1970-01-01 00:00 UTC");
-        assert_eq!(when(1_795_497_745_067), "2026-11-24 05:22 UTC");
-        assert_eq!(when(951_782_400_000), "2000-02-29 00:00 UTC");
     }
 }

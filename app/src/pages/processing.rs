@@ -63,8 +63,10 @@ fn JobScreen(view: JobView) -> impl IntoView {
     let job = use_processing_job(view);
     let state = job.state;
     // Remember the job in this browser, with what it is about once known.
-    Effect::new(move |_| {
-        let label = state.with(|s| {
+    // The label is a memo, so localStorage is written when it changes, not
+    // on every render of the stream.
+    let label = Memo::new(move |_| {
+        state.with(|s| {
             s.status_reason
                 .clone()
                 .filter(|_| s.is_done())
@@ -74,7 +76,10 @@ fn JobScreen(view: JobView) -> impl IntoView {
                         job_id.simple().to_string().get(..8).unwrap_or_default()
                     )
                 })
-        });
+        })
+    });
+    Effect::new(move |_| {
+        let label = label.get();
         crate::recent::save(crate::recent::RecentJob {
             id: job_id.to_string(),
             label,

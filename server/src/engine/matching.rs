@@ -187,23 +187,9 @@ pub fn find_evidence(job: &JobPosting, idx: &ResumeIndex) -> Vec<TermEvidence> {
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScoreComponent {
-    pub key: String,
-    pub label: String,
-    /// Points earned out of `max` (after rescaling to 100 over present components).
-    pub points: f64,
-    pub max: f64,
-    pub matched: usize,
-    pub total: usize,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Score {
-    pub total: u32,
-    pub band: String,
-    pub components: Vec<ScoreComponent>,
-}
+/// The score and its parts are the result contract's own types: the engine
+/// fills them, the API and the Review page read them as they are.
+pub use tailor_common::result::{ScoreBreakdown as Score, ScoreComponent};
 
 pub fn band(total: u32) -> &'static str {
     tailor_common::result::band(f64::from(total))

@@ -1,8 +1,6 @@
 //! Where the job posting comes from: pasted text, or a URL fetched safely.
 
-use tailor_common::{
-    EventBody, Importance, InsightCategory, InsightPayload, Step, StepProgressPayload, StepStatus,
-};
+use tailor_common::{EventBody, Importance, InsightCategory, InsightPayload, Step};
 
 use super::{step::StepRun, Failure};
 use crate::{engine::JobInput, fetch};
@@ -26,17 +24,9 @@ pub async fn resolve(
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_default();
-    hub.publish(
-        job_id,
-        EventBody::StepProgress(StepProgressPayload {
-            step: Step::Analyzing,
-            status: StepStatus::Running,
-            pct: 0.0,
-            eta_sec: None,
-            detail: Some(format!("Fetching the job posting from {host}")),
-        }),
-    )
-    .await?;
+    analyzing
+        .say(format!("Fetching the job posting from {host}"))
+        .await?;
     let page = fetch::fetch_job_page(&url, allow_private_urls)
         .await
         .map_err(|e| Failure::Fetch {

@@ -97,7 +97,7 @@ impl engine::Reporter for ChannelReporter {
     }
 }
 
-fn progress(
+pub(super) fn progress(
     step: Step,
     status: StepStatus,
     pct: f64,
@@ -158,6 +158,13 @@ impl StepRun<'_> {
 
     pub fn job_id(&self) -> Uuid {
         self.job_id
+    }
+
+    /// Says what the step is doing before its engine work starts.
+    pub async fn say(&self, detail: String) -> Result<(), Failure> {
+        let body = progress(self.step, StepStatus::Running, 0.0, None, Some(detail));
+        self.hub.publish(self.job_id, body).await?;
+        Ok(())
     }
 
     /// Ends the step before its work ran (a failed fetch, a cancel).

@@ -188,7 +188,7 @@ impl Reader {
                 }
                 _ = tokio::time::sleep_until(self.next_heartbeat) => {
                     let hb = Envelope::heartbeat(self.job_id, now_ms(), self.cursor);
-                    return Some(heartbeat_frame(&hb));
+                    return Some(frame(&hb));
                 }
                 _ = self.hub.shutdown().cancelled() => return None,
             }
@@ -196,17 +196,17 @@ impl Reader {
     }
 }
 
+/// A stored event carries its seq as the SSE id; a heartbeat (seq 0) has
+/// none, so it never moves the browser's cursor.
 fn frame(event: &Envelope) -> Event {
-    Event::default()
-        .id(event.seq.to_string())
+    let frame = Event::default()
         .event(event.body.kind())
-        .data(serde_json::to_string(event).unwrap_or_default())
-}
-
-fn heartbeat_frame(event: &Envelope) -> Event {
-    Event::default()
-        .event(event.body.kind())
-        .data(serde_json::to_string(event).unwrap_or_default())
+        .data(serde_json::to_string(event).unwrap_or_default());
+    if event.seq > 0 {
+        frame.id(event.seq.to_string())
+    } else {
+        frame
+    }
 }
 
 #[cfg(test)]
