@@ -4,7 +4,8 @@
 #   - the wasm32-unknown-unknown Rust target
 #   - wasm-bindgen (crate wasm-bindgen-cli) at exactly Cargo.lock's version
 #   - with `release`: wasm-opt (npm package binaryen) for the release bundle
-#   - with `test`: Debian's chromium and poppler-utils, and end2end/'s npm packages
+#   - with `test`: Debian's chromium, poppler-utils and postgresql (unless
+#     TAILOR_TEST_DATABASE_URL names a server), and end2end/'s npm packages
 # Usage: scripts/ensure-tools.sh release|test
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,10 @@ if [ "$mode" = test ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+  # A PostgreSQL server for the shared store's tests, unless one is given.
+  if [ -z "${TAILOR_TEST_DATABASE_URL:-}" ] && ! scripts/postgres.sh find >/dev/null 2>&1; then
+    missing+=(postgresql)
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
     sudo_cmd=""

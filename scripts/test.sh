@@ -12,6 +12,30 @@ if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 
+echo "==> PostgreSQL for the shared store's tests"
+# A configured server (TAILOR_TEST_DATABASE_URL), else a throwaway one from
+# the installed server binaries (ensure-tools.sh installs Debian's
+# postgresql where it can). The tests create and drop their own databases.
+if [ -z "${TAILOR_TEST_DATABASE_URL:-}" ]; then
+  pgdir="$(mktemp -d)"
+  chmod 755 "$pgdir" # the server runs as the postgres user when we are root
+  root="$PWD" # the trap runs wherever the script ends up
+  trap '"$root/scripts/postgres.sh" stop "$pgdir/pg"; rm -rf "$pgdir"' EXIT
+  if TAILOR_TEST_DATABASE_URL="$(scripts/postgres.sh start "$pgdir/pg")"; then
+    export TAILOR_TEST_DATABASE_URL
+  else
+    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
+    echo "!!! No PostgreSQL server could be started, and TAILOR_TEST_DATABASE_URL" >&2
+    echo "!!! is not set: the PostgreSQL store's tests CANNOT RUN." >&2
+    echo "!!! Install Debian's postgresql, or set TAILOR_TEST_DATABASE_URL." >&2
+    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
+    exit 1
+  fi
+fi
+# From here on a missing server fails the tests rather than skipping them.
+export TAILOR_REQUIRE_POSTGRES=1
+echo "PostgreSQL for the tests: ${TAILOR_TEST_DATABASE_URL%%@*}@…"
+
 echo "==> Rust tests"
 cargo test --workspace --locked
 

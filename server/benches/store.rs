@@ -1,6 +1,9 @@
-//! Append throughput and replay latency of the SQLite and memory stores.
+//! Append throughput and replay latency of the SQLite, PostgreSQL and memory
+//! stores.
 //!
-//! `CARGO_BUILD_JOBS=1 cargo bench --bench store`
+//! `scripts/bench-store.sh` starts a PostgreSQL server with production
+//! durability settings and runs this; `cargo bench --bench store` alone
+//! measures PostgreSQL only if `TAILOR_TEST_DATABASE_URL` names a server.
 //! (`STORE_BENCH_JOB_EVENTS=5000` for jobs with long logs)
 //!
 //! - `append/one_job`: one job's events appended one after another, as one
@@ -16,7 +19,10 @@ use std::{sync::Arc, time::Duration, time::Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use tailor_common::{EventBody, Importance, InsightCategory, InsightPayload, Step};
-use tailor_server::store::{JobInputs, JobStore, MemoryStore, ResumeUpload, SqliteStore};
+use tailor_server::store::{
+    pg_testing::TestDatabase, JobInputs, JobStore, MemoryStore, PgSettings, PgStore, ResumeUpload,
+    SqliteStore,
+};
 use uuid::Uuid;
 
 /// Events per job before the appenders move on to a fresh job: a pipeline
@@ -86,11 +92,22 @@ async fn delete_all(store: &dyn JobStore, jobs: Vec<Uuid>) {
 
 type Stores = Vec<(&'static str, Arc<dyn JobStore>)>;
 
-fn stores() -> (Stores, tempfile::TempDir) {
+/// What must outlive the benches: the SQLite file's directory and the
+/// PostgreSQL database (dropped at the end).
+type Keep = (tempfile::TempDir, Option<TestDatabase>);
+
+async fn stores() -> (Stores, Keep) {
     let dir = tempfile::tempdir().unwrap();
     let sqlite: Arc<dyn JobStore> = Arc::new(SqliteStore::open(dir.path()).unwrap());
     let memory: Arc<dyn JobStore> = Arc::new(MemoryStore::new());
-    (vec![("sqlite", sqlite), ("memory", memory)], dir)
+    let mut stores: Stores = vec![("sqlite", sqlite), ("memory", memory)];
+    let db = TestDatabase::create().await;
+    if let Some(db) = &db {
+        let settings = PgSettings::new(&db.url, Duration::from_secs(15));
+        let postgres: Arc<dyn JobStore> = Arc::new(PgStore::connect(settings).await.unwrap());
+        stores.push(("postgres", postgres));
+    }
+    (stores, (dir, db))
 }
 
 fn benches(c: &mut Criterion) {
@@ -99,7 +116,7 @@ fn benches(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let (stores, _dir) = stores();
+    let (stores, _keep) = rt.block_on(stores());
     println!(
         "payload: {} bytes of JSON; {} events per job",
         serde_json::to_value(body(123)).unwrap()["payload"]

@@ -53,11 +53,28 @@ pub struct ServeArgs {
     /// Most jobs running at once; more are refused with 429 until one ends.
     #[arg(long, env = "TAILOR_MAX_RUNNING_JOBS", default_value_t = 32)]
     pub max_running_jobs: usize,
+    /// With PostgreSQL: seconds a job's run lease lasts unrenewed, so how
+    /// long a job whose instance died waits before another takes it over.
+    #[arg(long, env = "TAILOR_LEASE_SECS", default_value_t = 15.0, value_parser = parse_lease)]
+    pub lease_secs: f64,
+}
+
+fn parse_lease(s: &str) -> Result<f64, String> {
+    let secs: f64 = s.parse().map_err(|e| format!("{e}"))?;
+    if (0.2..=3600.0).contains(&secs) {
+        Ok(secs)
+    } else {
+        Err("the lease must be between 0.2 and 3600 seconds".into())
+    }
 }
 
 impl ServeArgs {
     pub fn heartbeat(&self) -> Duration {
         Duration::from_secs(self.heartbeat_secs)
+    }
+
+    pub fn lease(&self) -> Duration {
+        Duration::from_secs_f64(self.lease_secs)
     }
 
     pub fn finished_ttl(&self) -> Duration {
@@ -76,6 +93,7 @@ impl Default for ServeArgs {
             retention_days: 7,
             finished_ttl_secs: 3600,
             max_running_jobs: 32,
+            lease_secs: 15.0,
         }
     }
 }

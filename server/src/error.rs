@@ -57,6 +57,10 @@ impl ApiError {
             | ApiError::JobFinished
             | ApiError::JobCompleted => StatusCode::CONFLICT,
             ApiError::Busy => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
+            ApiError::Store(StoreError::NotOwner(_)) => StatusCode::CONFLICT,
+            // The database is down or out of connections: worth retrying.
+            ApiError::Store(StoreError::Backend(_)) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) | ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -74,6 +78,9 @@ impl ApiError {
             ApiError::JobCompleted => "job_completed",
             ApiError::Busy => "busy",
             ApiError::Internal(_) => "internal",
+            ApiError::Store(StoreError::NotFound(_)) => "job_not_found",
+            ApiError::Store(StoreError::NotOwner(_)) => "job_running",
+            ApiError::Store(StoreError::Backend(_)) => "store_unavailable",
             ApiError::Store(_) => "store_error",
         }
     }

@@ -28,7 +28,13 @@ pub struct Hub {
     shutdown: CancellationToken,
     heartbeat: Duration,
     metrics: Arc<Metrics>,
+    poll: Option<Duration>,
 }
+
+/// How often a reader of a shared store looks at the log unwoken: another
+/// instance's `NOTIFY` can be lost (a broken listening connection), and a
+/// reader must still see every event, only later.
+pub const SHARED_POLL: Duration = Duration::from_secs(1);
 
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -44,12 +50,14 @@ impl Hub {
         shutdown: CancellationToken,
         metrics: Arc<Metrics>,
     ) -> Self {
+        let poll = store.is_shared().then_some(SHARED_POLL);
         Hub {
             store,
             wakers: Mutex::new(HashMap::new()),
             shutdown,
             heartbeat,
             metrics,
+            poll,
         }
     }
 
@@ -63,6 +71,35 @@ impl Hub {
 
     pub fn heartbeat(&self) -> Duration {
         self.heartbeat
+    }
+
+    /// How often readers look at the log without a wake-up; `None` when
+    /// every append goes through this hub (a store only this process uses).
+    pub fn poll_interval(&self) -> Option<Duration> {
+        self.poll
+    }
+
+    /// Wakes the job's readers for an event another instance appended.
+    pub fn wake(&self, job_id: Uuid, seq: u64) {
+        let wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(waker) = wakers.get(&job_id) {
+            waker.send_if_modified(|latest| {
+                let newer = seq > *latest;
+                if newer {
+                    *latest = seq;
+                }
+                newer
+            });
+        }
+    }
+
+    /// Wakes every reader: wake-ups from other instances may have been
+    /// missed, and each reader looks at its log again.
+    pub fn wake_all(&self) {
+        let wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
+        for waker in wakers.values() {
+            waker.send_modify(|_| {});
+        }
     }
 
     /// Fires when the server is shutting down: streams end instead of

@@ -44,13 +44,67 @@ pub fn build_state(
         shutdown,
         metrics.clone(),
     ));
+    let runs = Arc::new(pipeline::Runs::default());
+    hub.store().set_notice_handler(notice_handler(&hub, &runs));
     AppState {
         leptos_options,
         hub,
         metrics,
         config: Arc::new(config),
-        runs: Arc::new(pipeline::Runs::default()),
+        runs,
     }
+}
+
+/// Starts what runs beside the HTTP server: recovery of the jobs a dead
+/// process left unfinished, and the retention sweeper (`retention`: how long
+/// finished jobs are kept). With a store only this process uses, unfinished
+/// jobs are ended at once as interrupted (retryable); with a shared one,
+/// they may be running elsewhere, so this instance takes over those whose
+/// run lease expires instead, now and from then on.
+pub async fn start_background_work(
+    state: &AppState,
+    retention: std::time::Duration,
+) -> Result<(), pipeline::Failure> {
+    if state.hub.store().is_shared() {
+        tokio::spawn(pipeline::take_over_abandoned(state.pipeline_context()));
+    } else {
+        let interrupted = pipeline::end_interrupted(&state.hub).await?;
+        if interrupted > 0 {
+            tracing::warn!(
+                count = interrupted,
+                "ended jobs the last shutdown interrupted"
+            );
+        }
+    }
+    tokio::spawn(
+        state
+            .hub
+            .clone()
+            .run_sweeper(retention, retention.min(std::time::Duration::from_secs(60))),
+    );
+    Ok(())
+}
+
+/// What this instance does when another one, sharing the store, writes.
+/// Weak references: the store holds the handler, and the hub the store.
+fn notice_handler(hub: &Arc<Hub>, runs: &Arc<pipeline::Runs>) -> store::NoticeHandler {
+    let (hub, runs) = (Arc::downgrade(hub), Arc::downgrade(runs));
+    Arc::new(move |notice| {
+        let (Some(hub), Some(runs)) = (hub.upgrade(), runs.upgrade()) else {
+            return;
+        };
+        match notice {
+            store::Notice::Appended { job_id, seq } => hub.wake(job_id, seq),
+            store::Notice::Cancel { job_id } => {
+                runs.cancel(job_id);
+            }
+            store::Notice::Deleted { job_id } => {
+                runs.cancel(job_id);
+                hub.forget(&[job_id]);
+            }
+            store::Notice::Resync => hub.wake_all(),
+        }
+    })
 }
 
 /// The whole HTTP surface: the API, the metrics, the server-rendered pages

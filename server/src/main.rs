@@ -7,7 +7,7 @@ use leptos::config::get_configuration;
 use tailor_server::{
     build_state,
     config::{Cli, Command, ServeArgs},
-    router,
+    router, start_background_work,
     store::{self, StoreKind},
 };
 use tokio_util::sync::CancellationToken;
@@ -46,30 +46,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let shutdown = CancellationToken::new();
     let addr = args.addr;
     let (store, kind) = store::open(&args)
-        .with_context(|| format!("opening the job store in {}", args.data_dir.display()))?;
+        .await
+        .with_context(|| match database_shown(&args) {
+            Some(url) => format!("opening the job store at {url}"),
+            None => format!("opening the job store in {}", args.data_dir.display()),
+        })?;
     // A durable store keeps finished jobs for the retention period; the
     // memory store only as long as it is sensible to hold them in RAM.
     let ttl = match kind {
-        StoreKind::Durable => Duration::from_secs(args.retention_days.saturating_mul(86_400)),
+        StoreKind::Durable | StoreKind::Shared => {
+            Duration::from_secs(args.retention_days.saturating_mul(86_400))
+        }
         StoreKind::Memory => args.finished_ttl(),
     };
     tracing::info!(store = ?kind, data_dir = %args.data_dir.display(), retention_secs = ttl.as_secs(), "job store ready");
     let state = build_state(args, leptos_options, store, shutdown.clone());
-    let interrupted = tailor_server::pipeline::end_interrupted(&state.hub)
+    start_background_work(&state, ttl)
         .await
         .context("ending the jobs a previous run left unfinished")?;
-    if interrupted > 0 {
-        tracing::warn!(
-            count = interrupted,
-            "ended jobs the last shutdown interrupted"
-        );
-    }
-    tokio::spawn(
-        state
-            .hub
-            .clone()
-            .run_sweeper(ttl, ttl.min(Duration::from_secs(60))),
-    );
 
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -85,6 +79,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown.cancelled_owned())
         .await
         .context("serving HTTP")
+}
+
+/// The database URL to name in an error, password hidden; `None` for SQLite.
+fn database_shown(args: &ServeArgs) -> Option<String> {
+    args.database_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| u.starts_with("postgres"))
+        .map(store::redact_url)
 }
 
 async fn shutdown_signal() {

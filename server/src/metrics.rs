@@ -11,6 +11,8 @@ pub struct Metrics {
     jobs_started: AtomicU64,
     jobs_finished: AtomicU64,
     jobs_running: AtomicU64,
+    jobs_taken_over: AtomicU64,
+    jobs_handed_over: AtomicU64,
     events_published: AtomicU64,
     streams_opened: AtomicU64,
     streams_resumed: AtomicU64,
@@ -88,6 +90,18 @@ impl Metrics {
         self.jobs_running.fetch_sub(1, Relaxed);
     }
 
+    /// This instance took over a job whose instance died (shared store).
+    pub fn job_taken_over(&self) {
+        self.jobs_taken_over.fetch_add(1, Relaxed);
+    }
+
+    /// This instance stopped running a job another one took over: it
+    /// runs no more here, and its ending is the other instance's to write.
+    pub fn job_handed_over(&self) {
+        self.jobs_handed_over.fetch_add(1, Relaxed);
+        self.jobs_running.fetch_sub(1, Relaxed);
+    }
+
     /// A live event reached a stream `seconds` after it was published.
     pub fn delivered(&self, seconds: f64) {
         self.delivery.observe(seconds);
@@ -116,6 +130,18 @@ impl Metrics {
                 "gauge",
                 "Jobs running now.",
                 &self.jobs_running,
+            ),
+            (
+                "tailor_jobs_taken_over_total",
+                "counter",
+                "Jobs this instance took over after their instance stopped renewing its lease.",
+                &self.jobs_taken_over,
+            ),
+            (
+                "tailor_jobs_handed_over_total",
+                "counter",
+                "Jobs this instance stopped running because another instance took them over.",
+                &self.jobs_handed_over,
             ),
             (
                 "tailor_events_published_total",

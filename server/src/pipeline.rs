@@ -7,11 +7,13 @@
 //! channel, so its insights, metrics and progress reach the stream while it
 //! works.
 
+mod checkpoint;
 mod job_source;
+mod lease;
 mod runs;
 mod step;
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use tailor_common::{
     DonePayload, DoneStatus, ErrorPayload, EventBody, JobStatus, JobStatusPayload, Step, StepStatus,
@@ -19,8 +21,14 @@ use tailor_common::{
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use crate::{engine, hub::Hub, store::JobInputs};
+use crate::{
+    engine,
+    hub::Hub,
+    store::{JobInputs, StoreError},
+};
 
+use checkpoint::Checkpoints;
+pub use lease::take_over_abandoned;
 pub use runs::Runs;
 pub use step::Failure;
 
@@ -29,10 +37,14 @@ pub struct PipelineContext {
     pub hub: Arc<Hub>,
     pub runs: Arc<Runs>,
     pub allow_private_urls: bool,
+    /// How long a run's lease lasts in a shared store.
+    pub lease: Duration,
+    pub max_running_jobs: usize,
 }
 
 /// Starts the job's pipeline on its own task; `false` if it is running
-/// already. The job's log must exist.
+/// already. The job's log must exist, and in a shared store this instance
+/// must hold the job's run lease (`create`, `claim_run`, `claim_abandoned`).
 pub fn spawn(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs) -> bool {
     let Some(guard) = ctx.runs.claim(job_id) else {
         return false;
@@ -40,15 +52,42 @@ pub fn spawn(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs) -> bool {
     ctx.hub.metrics().job_started();
     tokio::spawn(async move {
         let cancel = guard.token.clone();
-        run(&ctx, job_id, inputs, &cancel).await;
+        let lost = CancellationToken::new();
+        let lease = ctx.hub.store().is_shared().then(|| {
+            tokio::spawn(lease::keep(
+                ctx.hub.clone(),
+                job_id,
+                ctx.lease,
+                cancel.clone(),
+                lost.clone(),
+            ))
+        });
+        run(&ctx, job_id, inputs, &cancel, &lost).await;
+        if let Some(lease) = lease {
+            lease.abort();
+        }
         drop(guard);
     });
     true
 }
 
-async fn run(ctx: &PipelineContext, job_id: Uuid, inputs: JobInputs, cancel: &CancellationToken) {
+async fn run(
+    ctx: &PipelineContext,
+    job_id: Uuid,
+    inputs: JobInputs,
+    cancel: &CancellationToken,
+    lost: &CancellationToken,
+) {
     let hub = &ctx.hub;
     let outcome = run_steps(ctx, job_id, inputs, cancel).await;
+    let taken_over = matches!(outcome, Err(Failure::Store(StoreError::NotOwner(_))));
+    if lost.is_cancelled() || taken_over {
+        // Another instance runs the job now and writes its ending; this
+        // one may not write to its log any more.
+        tracing::warn!(job = %job_id, "stopped running a job another instance took over");
+        hub.metrics().job_handed_over();
+        return;
+    }
     let finished = match outcome {
         Ok(result) => finish_ok(hub, job_id, result).await,
         Err(Failure::Canceled { step }) => finish_canceled(hub, job_id, step).await,
@@ -124,6 +163,8 @@ fn checkpoint(cancel: &CancellationToken, next: Step) -> Result<(), Failure> {
     }
 }
 
+/// Runs the steps an earlier run of the job did not finish (see
+/// [`Checkpoints`]), saving each one's output as it ends.
 async fn run_steps(
     ctx: &PipelineContext,
     job_id: Uuid,
@@ -137,12 +178,81 @@ async fn run_steps(
         status(JobStatus::Running, "running the five steps"),
     )
     .await?;
+    let saved = Checkpoints::load(hub, job_id).await?;
 
+    let analysis = match saved.reuse(Step::Analyzing).await? {
+        Some(analysis) => analysis,
+        None => {
+            let analysis = analyze(ctx, job_id, inputs, cancel).await?;
+            saved.save(Step::Analyzing, &analysis).await?;
+            analysis
+        }
+    };
+    let analysis = Arc::new(analysis);
+
+    checkpoint(cancel, Step::Planning)?;
+    let plan = match saved.reuse(Step::Planning).await? {
+        Some(plan) => plan,
+        None => {
+            let a = analysis.clone();
+            let plan = step::run(hub, job_id, Step::Planning, move |r| engine::plan(&a, r)).await?;
+            saved.save(Step::Planning, &plan).await?;
+            plan
+        }
+    };
+    let plan = Arc::new(plan);
+
+    checkpoint(cancel, Step::Writing)?;
+    let draft = match saved.reuse(Step::Writing).await? {
+        Some(draft) => draft,
+        None => {
+            let (a, p) = (analysis.clone(), plan.clone());
+            let draft = step::run(hub, job_id, Step::Writing, move |r| {
+                engine::write(&a, &p, r)
+            })
+            .await?;
+            saved.save(Step::Writing, &draft).await?;
+            draft
+        }
+    };
+    let draft = Arc::new(draft);
+
+    checkpoint(cancel, Step::Validating)?;
+    let checks = match saved.reuse(Step::Validating).await? {
+        Some(checks) => checks,
+        None => {
+            let (a, p, d) = (analysis.clone(), plan.clone(), draft.clone());
+            let checks = step::run(hub, job_id, Step::Validating, move |r| {
+                engine::validate(&a, &p, &d, r)
+            })
+            .await?;
+            saved.save(Step::Validating, &checks).await?;
+            checks
+        }
+    };
+    let checks = Arc::new(checks);
+
+    // Polishing's output is the result itself, saved by `finish_ok`.
+    checkpoint(cancel, Step::Polishing)?;
+    step::run(hub, job_id, Step::Polishing, move |r| {
+        engine::polish(&analysis, &plan, &draft, &checks, r)
+    })
+    .await
+}
+
+/// The first step: the job posting fetched (or taken as pasted), then both
+/// documents read.
+async fn analyze(
+    ctx: &PipelineContext,
+    job_id: Uuid,
+    inputs: JobInputs,
+    cancel: &CancellationToken,
+) -> Result<engine::Analysis, Failure> {
     let resume = engine::ResumeInput {
         file_name: inputs.resume.file_name,
         bytes: inputs.resume.bytes,
     };
-    let analyzing = step::begin(hub, job_id, Step::Analyzing, None).await?;
+    let analyzing = step::begin(&ctx.hub, job_id, Step::Analyzing, None).await?;
     let fetched = tokio::select! {
         job = job_source::resolve(&analyzing, ctx.allow_private_urls, inputs.job_text, inputs.job_url) => job,
         _ = cancel.cancelled() => Err(Failure::Canceled { step: Step::Analyzing }),
@@ -158,37 +268,9 @@ async fn run_steps(
             return Err(failure);
         }
     };
-    let analysis = Arc::new(
-        analyzing
-            .work(move |r| engine::analyze(&resume, &job, r))
-            .await?,
-    );
-    checkpoint(cancel, Step::Planning)?;
-    let a = analysis.clone();
-    let plan =
-        Arc::new(step::run(hub, job_id, Step::Planning, move |r| engine::plan(&a, r)).await?);
-    checkpoint(cancel, Step::Writing)?;
-    let (a, p) = (analysis.clone(), plan.clone());
-    let draft = Arc::new(
-        step::run(hub, job_id, Step::Writing, move |r| {
-            engine::write(&a, &p, r)
-        })
-        .await?,
-    );
-    checkpoint(cancel, Step::Validating)?;
-    let (a, p, d) = (analysis.clone(), plan.clone(), draft.clone());
-    let checks = Arc::new(
-        step::run(hub, job_id, Step::Validating, move |r| {
-            engine::validate(&a, &p, &d, r)
-        })
-        .await?,
-    );
-    checkpoint(cancel, Step::Polishing)?;
-    let outcome = step::run(hub, job_id, Step::Polishing, move |r| {
-        engine::polish(&analysis, &plan, &draft, &checks, r)
-    })
-    .await?;
-    Ok(outcome)
+    analyzing
+        .work(move |r| engine::analyze(&resume, &job, r))
+        .await
 }
 
 async fn finish_ok(hub: &Hub, job_id: Uuid, outcome: engine::Outcome) -> Result<(), Failure> {

@@ -26,6 +26,8 @@ impl AppState {
             hub: self.hub.clone(),
             runs: self.runs.clone(),
             allow_private_urls: self.config.allow_private_urls,
+            lease: self.config.lease(),
+            max_running_jobs: self.config.max_running_jobs,
         }
     }
 }

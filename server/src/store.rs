@@ -1,28 +1,41 @@
 //! The job store: jobs, their inputs and their ordered event logs. It is the
 //! source of truth; the hub only wakes readers up. [`SqliteStore`] is the
-//! durable default (one file in the data directory); [`MemoryStore`] keeps
-//! everything in memory, for tests; a PostgreSQL backend will implement the
-//! same trait.
+//! durable default (one file in the data directory); [`PgStore`] is shared by
+//! several instances; [`MemoryStore`] keeps everything in memory, for tests.
 
+mod codec;
 mod memory;
+mod postgres;
 mod sqlite;
 #[cfg(test)]
 mod tests;
 
 pub use memory::MemoryStore;
+pub use postgres::{redact as redact_url, testing as pg_testing, PgSettings, PgStore};
+pub use sqlite::SqliteStore;
+
 /// Opens the store the configuration names: SQLite in the data directory
-/// by default, or `memory` (nothing survives a restart).
-pub fn open(
+/// by default, PostgreSQL for a `postgres://` URL, or `memory` (nothing
+/// survives a restart).
+pub async fn open(
     config: &crate::config::ServeArgs,
 ) -> Result<(std::sync::Arc<dyn JobStore>, StoreKind), StoreError> {
     match config.database_url.as_deref().map(str::trim) {
-        None | Some("") => Ok((std::sync::Arc::new(SqliteStore::open(&config.data_dir)?), StoreKind::Durable)),
+        None | Some("") => {
+            let dir = config.data_dir.clone();
+            let store = tokio::task::spawn_blocking(move || SqliteStore::open(&dir))
+                .await
+                .map_err(codec::backend)??;
+            Ok((std::sync::Arc::new(store), StoreKind::Durable))
+        }
         Some("memory" | "memory:") => Ok((std::sync::Arc::new(MemoryStore::new()), StoreKind::Memory)),
-        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Err(StoreError::Backend(
-            "the PostgreSQL store is not built yet; leave TAILOR_DATABASE_URL unset to use SQLite in the data directory".into(),
-        )),
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let settings = PgSettings::new(url, config.lease());
+            Ok((std::sync::Arc::new(PgStore::connect(settings).await?), StoreKind::Shared))
+        }
         Some(other) => Err(StoreError::Backend(format!(
-            "unknown database URL '{other}': use 'memory', or leave it unset for SQLite in the data directory"
+            "unknown database URL '{}': use postgres://…, 'memory', or leave it unset for SQLite in the data directory",
+            postgres::redact(other)
         ))),
     }
 }
@@ -30,14 +43,17 @@ pub fn open(
 /// Whether finished jobs outlive the process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreKind {
+    /// One process owns the file: jobs it left unfinished are ended at start-up.
     Durable,
+    /// Shared by several instances: a job's run is leased, and a job whose
+    /// instance died is taken over when its lease expires.
+    Shared,
     Memory,
 }
-pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tailor_common::{Envelope, EventBody, JobState};
+use tailor_common::{Envelope, EventBody, JobState, Step};
 use uuid::Uuid;
 
 /// What a person submitted. Kept so a job can be re-run, and deleted with it.
@@ -100,9 +116,38 @@ pub enum StoreError {
     Exists(Uuid),
     #[error("job {job} reached its limit of {limit} events")]
     LogFull { job: Uuid, limit: usize },
+    /// The job's run is leased to another instance: this one must stop
+    /// writing to it (it lost its lease, or never had it).
+    #[error("job {0} is being run by another instance")]
+    NotOwner(Uuid),
     #[error("storage backend: {0}")]
     Backend(String),
 }
+
+/// What a renewal of a run's lease found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lease {
+    /// Still ours; `cancel` if someone asked for the job to stop.
+    Held { cancel: bool },
+    /// Another instance took the job over, or it was deleted.
+    Lost,
+}
+
+/// A wake-up from another instance sharing the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// The job's log grew to `seq`.
+    Appended { job_id: Uuid, seq: u64 },
+    /// Someone asked for the job to stop.
+    Cancel { job_id: Uuid },
+    /// The job was deleted.
+    Deleted { job_id: Uuid },
+    /// The wake-up channel was re-established after a break: notices may
+    /// have been missed, so every reader should look again.
+    Resync,
+}
+
+pub type NoticeHandler = std::sync::Arc<dyn Fn(Notice) + Send + Sync>;
 
 #[async_trait]
 pub trait JobStore: Send + Sync + 'static {
@@ -136,6 +181,20 @@ pub trait JobStore: Send + Sync + 'static {
 
     async fn result(&self, job_id: Uuid) -> Result<Option<serde_json::Value>, StoreError>;
 
+    /// Keeps what a finished step produced (as JSON), replacing an earlier
+    /// one, so that a retry or a takeover resumes after the last finished
+    /// step instead of from the start.
+    async fn save_checkpoint(
+        &self,
+        job_id: Uuid,
+        step: Step,
+        data: serde_json::Value,
+    ) -> Result<(), StoreError>;
+
+    /// The job's saved step outputs, in step order.
+    async fn checkpoints(&self, job_id: Uuid)
+        -> Result<Vec<(Step, serde_json::Value)>, StoreError>;
+
     /// Removes jobs that finished before `cutoff_ms`; returns their ids.
     async fn purge_finished_before(&self, cutoff_ms: i64) -> Result<Vec<Uuid>, StoreError>;
 
@@ -156,4 +215,40 @@ pub trait JobStore: Send + Sync + 'static {
     /// what start-up recovery must resume or end. The SQLite store lists
     /// them oldest first; callers must not rely on an order.
     async fn unfinished_jobs(&self) -> Result<Vec<Uuid>, StoreError>;
+
+    // Coordination between instances. A store that one process owns has
+    // nothing to coordinate: that process's `Runs` is the only lock a run
+    // needs, and the defaults below say so. A shared store overrides them.
+
+    /// Whether other instances share this store.
+    fn is_shared(&self) -> bool {
+        false
+    }
+
+    /// Takes the job's run lease for this instance; `false` while another
+    /// instance holds a live one. `create` already leases a new job to its
+    /// creator.
+    async fn claim_run(&self, _job_id: Uuid) -> Result<bool, StoreError> {
+        Ok(true)
+    }
+
+    /// Extends this instance's lease on the job's run.
+    async fn renew_run(&self, _job_id: Uuid) -> Result<Lease, StoreError> {
+        Ok(Lease::Held { cancel: false })
+    }
+
+    /// Claims up to `limit` unfinished jobs whose run lease has expired
+    /// (their instance died): this instance runs them from now on.
+    async fn claim_abandoned(&self, _limit: usize) -> Result<Vec<Uuid>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Asks whichever instance runs the job to stop it; `false` if the job
+    /// is unknown or finished.
+    async fn request_cancel(&self, _job_id: Uuid) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+
+    /// Where notices from other instances go. Only a shared store has any.
+    fn set_notice_handler(&self, _handler: NoticeHandler) {}
 }

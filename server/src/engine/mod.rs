@@ -172,7 +172,7 @@ pub fn detect_format(input: &ResumeInput) -> Result<Format, EngineError> {
 }
 
 /// Everything read in `analyzing`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub format: Format,
     /// The resume text as read from the file.
@@ -182,7 +182,7 @@ pub struct Analysis {
 }
 
 /// Evidence, score and edits decided in `planning`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub evidence: Vec<TermEvidence>,
     pub score_before: Score,
@@ -190,7 +190,7 @@ pub struct Plan {
 }
 
 /// The tailored resume from `writing`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     pub resume: Resume,
     pub edits: Vec<Edit>,
@@ -200,7 +200,7 @@ pub struct Draft {
 }
 
 /// The rules' results from `validating`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checks {
     pub results: Vec<RuleResult>,
     pub evidence_after: Vec<TermEvidence>,

@@ -25,7 +25,8 @@ pub async fn cancel(
         .snapshot(id)
         .await?
         .ok_or(ApiError::JobNotFound)?;
-    if state.is_done() || !app.runs.cancel(id) {
+    // Here, or on whichever instance sharing the store runs it.
+    if state.is_done() || !(app.runs.cancel(id) || app.hub.store().request_cancel(id).await?) {
         return Err(ApiError::JobFinished);
     }
     Ok((
@@ -55,6 +56,10 @@ pub async fn retry(
         return Err(ApiError::Busy);
     }
     let inputs = store.inputs(id).await?.ok_or(ApiError::JobNotFound)?;
+    // Two instances sharing the store may be asked at once: one wins.
+    if !store.claim_run(id).await? {
+        return Err(ApiError::JobRunning);
+    }
     app.hub
         .publish(
             id,
@@ -79,7 +84,8 @@ pub async fn retry(
 }
 
 /// `DELETE /api/jobs/{id}`: the job, its inputs (the resume is personal
-/// data), its events and its result are removed; a running job is stopped.
+/// data), its events and its result are removed; a running job is stopped
+/// (on another instance, by the store's notice).
 pub async fn delete(
     State(app): State<AppState>,
     Path(id): Path<String>,

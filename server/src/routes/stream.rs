@@ -191,8 +191,17 @@ impl Reader {
                     return Some(frame(&hb));
                 }
                 _ = self.hub.shutdown().cancelled() => return None,
+                _ = poll(self.hub.poll_interval()) => {}
             }
         }
+    }
+}
+
+/// Sleeps for the interval, or forever when there is none.
+async fn poll(interval: Option<std::time::Duration>) {
+    match interval {
+        Some(every) => tokio::time::sleep(every).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -8,7 +8,7 @@ use std::{
 };
 
 use async_trait::async_trait;
-use tailor_common::{Envelope, EventBody, JobState};
+use tailor_common::{Envelope, EventBody, JobState, Step};
 use uuid::Uuid;
 
 use super::{summary_of, JobInputs, JobStore, JobSummary, StoreError, MAX_EVENTS_PER_JOB};
@@ -19,6 +19,7 @@ struct JobLog {
     events: Vec<Envelope>,
     state: JobState,
     result: Option<serde_json::Value>,
+    checkpoints: std::collections::BTreeMap<Step, serde_json::Value>,
     finished_at: Option<i64>,
 }
 
@@ -66,6 +67,7 @@ impl JobStore for MemoryStore {
                 events: Vec::new(),
                 state: JobState::new(job_id),
                 result: None,
+                checkpoints: Default::default(),
                 finished_at: None,
             })),
         );
@@ -124,6 +126,33 @@ impl JobStore for MemoryStore {
 
     async fn result(&self, job_id: Uuid) -> Result<Option<serde_json::Value>, StoreError> {
         Ok(self.job(job_id).and_then(|job| lock(&job).result.clone()))
+    }
+
+    async fn save_checkpoint(
+        &self,
+        job_id: Uuid,
+        step: Step,
+        data: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let job = self.job(job_id).ok_or(StoreError::NotFound(job_id))?;
+        lock(&job).checkpoints.insert(step, data);
+        Ok(())
+    }
+
+    async fn checkpoints(
+        &self,
+        job_id: Uuid,
+    ) -> Result<Vec<(Step, serde_json::Value)>, StoreError> {
+        Ok(self
+            .job(job_id)
+            .map(|job| {
+                lock(&job)
+                    .checkpoints
+                    .iter()
+                    .map(|(step, data)| (*step, data.clone()))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     async fn purge_finished_before(&self, cutoff_ms: i64) -> Result<Vec<Uuid>, StoreError> {

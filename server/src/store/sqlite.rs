@@ -18,36 +18,21 @@ use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
-use tailor_common::{Envelope, EventBody, JobState, JobStatus};
+use tailor_common::{Envelope, EventBody, JobState, Step};
 use uuid::Uuid;
 
 use self::{reader::Readers, writer::Writer};
 use super::{
+    codec::{
+        backend, decode_body, decode_checkpoints, decode_state, decode_status, encode_body,
+        parse_id, stores_snapshot, to_i64,
+    },
     match_score, result_title, JobInputs, JobStore, JobSummary, ResumeUpload, StoreError,
     MAX_EVENTS_PER_JOB,
 };
 
 /// The database file's name inside the data directory.
 pub const FILE_NAME: &str = "tailor.db";
-
-/// A short log stores its snapshot every this many events.
-const SNAPSHOT_EVERY: u64 = 32;
-
-/// Whether the append of `seq` stores the snapshot (besides at `done`).
-/// Every [`SNAPSHOT_EVERY`] events, and past 256 events every `seq / 8`
-/// rounded down to a power of two: a runaway log rewrites its (growing)
-/// snapshot a constant number of times per doubling, so the bytes written
-/// stay linear in the log's length, and a read folds at most `seq / 8`
-/// events (31 for a typical 100–200-event job).
-fn stores_snapshot(seq: u64) -> bool {
-    let eighth = seq / 8;
-    let step = if eighth == 0 {
-        SNAPSHOT_EVERY
-    } else {
-        SNAPSHOT_EVERY.max(1 << eighth.ilog2())
-    };
-    seq.is_multiple_of(step)
-}
 
 /// Read-only connections: enough for a few streams replaying at once on a
 /// small machine; more readers wait for a free one.
@@ -59,10 +44,6 @@ pub struct SqliteStore {
     // connection, the last one, checkpoints the WAL.
     readers: Readers,
     writer: Writer,
-}
-
-fn backend(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(e.to_string())
 }
 
 impl SqliteStore {
@@ -103,40 +84,6 @@ impl SqliteStore {
     pub fn path(&self) -> &Path {
         &self.path
     }
-}
-
-/// How an event's body is stored: its `type` and its payload as JSON.
-fn encode_body(body: &EventBody) -> Result<(&'static str, String), StoreError> {
-    let mut value = serde_json::to_value(body).map_err(backend)?;
-    let payload = value
-        .get_mut("payload")
-        .map(serde_json::Value::take)
-        .unwrap_or(serde_json::Value::Null);
-    Ok((body.kind(), payload.to_string()))
-}
-
-fn decode_body(kind: &str, payload: &str) -> Result<EventBody, StoreError> {
-    // `kind` is one of our own snake_case tags: no escaping needed.
-    serde_json::from_str(&format!(r#"{{"type":"{kind}","payload":{payload}}}"#))
-        .map_err(|e| StoreError::Backend(format!("stored {kind} event is unreadable: {e}")))
-}
-
-fn decode_status(s: &str) -> Result<JobStatus, StoreError> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned()))
-        .map_err(|e| StoreError::Backend(format!("stored status {s:?}: {e}")))
-}
-
-fn decode_state(json: &str) -> Result<JobState, StoreError> {
-    serde_json::from_str(json)
-        .map_err(|e| StoreError::Backend(format!("stored snapshot is unreadable: {e}")))
-}
-
-fn to_i64(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-fn parse_id(s: &str) -> Result<Uuid, StoreError> {
-    Uuid::parse_str(s).map_err(|e| StoreError::Backend(format!("stored job id {s:?}: {e}")))
 }
 
 #[async_trait]
@@ -334,6 +281,51 @@ impl JobStore for SqliteStore {
             .await
     }
 
+    async fn save_checkpoint(
+        &self,
+        job_id: Uuid,
+        step: Step,
+        data: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let json = data.to_string();
+        self.writer
+            .run(move |w| {
+                let id = job_id.to_string();
+                if !job_exists(&w.conn, &id)? {
+                    return Err(StoreError::NotFound(job_id));
+                }
+                w.conn
+                    .prepare_cached(
+                        "INSERT INTO job_checkpoints (job_id, step, data) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (job_id, step) DO UPDATE SET data = excluded.data",
+                    )
+                    .and_then(|mut s| s.execute(params![id, step.as_str(), json]))
+                    .map_err(backend)?;
+                Ok(())
+            })
+            .await
+    }
+
+    async fn checkpoints(
+        &self,
+        job_id: Uuid,
+    ) -> Result<Vec<(Step, serde_json::Value)>, StoreError> {
+        self.readers
+            .run(move |conn| {
+                let rows = conn
+                    .prepare_cached("SELECT step, data FROM job_checkpoints WHERE job_id = ?1")
+                    .and_then(|mut s| {
+                        s.query_map([job_id.to_string()], |r| {
+                            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                        })?
+                        .collect::<Result<Vec<_>, _>>()
+                    })
+                    .map_err(backend)?;
+                decode_checkpoints(rows.iter().map(|(s, d)| (s.as_str(), d.as_str())))
+            })
+            .await
+    }
+
     async fn purge_finished_before(&self, cutoff_ms: i64) -> Result<Vec<Uuid>, StoreError> {
         self.writer
             .run(move |w| {
@@ -495,27 +487,4 @@ fn job_exists(conn: &Connection, id: &str) -> Result<bool, StoreError> {
     conn.prepare_cached("SELECT 1 FROM jobs WHERE id = ?1")
         .and_then(|mut s| s.exists([id]))
         .map_err(backend)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_snapshot_trails_the_log_by_at_most_an_eighth() {
-        let stored: Vec<u64> = (1..=20_000).filter(|&s| stores_snapshot(s)).collect();
-        assert_eq!(&stored[..4], &[32, 64, 96, 128]);
-        let mut last = 0;
-        for seq in 1..=20_000u64 {
-            if stores_snapshot(seq) {
-                last = seq;
-            }
-            assert!(
-                seq - last < SNAPSHOT_EVERY.max(seq / 8 + 1),
-                "seq {seq}, stored {last}"
-            );
-        }
-        // 8 stores per doubling past 256 (plus 8 below): linear bytes written.
-        assert!(stored.len() < 8 + 8 * 7, "{}", stored.len());
-    }
 }

@@ -1,6 +1,7 @@
-//! Behaviour tests every [`JobStore`] must pass, run against each backend by
-//! [`behaviour_tests!`], plus the SQLite store's own: restart, reopen,
-//! concurrent readers.
+//! Behaviour tests every [`JobStore`] must pass, run against each backend
+//! (memory, a SQLite file, a real PostgreSQL server) by [`behaviour_tests!`],
+//! plus the SQLite store's own: restart, reopen, concurrent readers. The
+//! PostgreSQL store's coordination tests are in `postgres/tests.rs`.
 
 use std::sync::Arc;
 
@@ -12,7 +13,8 @@ use tailor_common::{
 use uuid::Uuid;
 
 use super::{
-    JobInputs, JobStore, MemoryStore, ResumeUpload, SqliteStore, StoreError, MAX_EVENTS_PER_JOB,
+    pg_testing::TestDatabase, JobInputs, JobStore, MemoryStore, PgSettings, PgStore, ResumeUpload,
+    SqliteStore, StoreError, MAX_EVENTS_PER_JOB,
 };
 
 pub fn inputs() -> JobInputs {
@@ -27,14 +29,14 @@ pub fn inputs() -> JobInputs {
     }
 }
 
-fn status(s: JobStatus) -> EventBody {
+pub fn status(s: JobStatus) -> EventBody {
     EventBody::JobStatus(JobStatusPayload {
         status: s,
         reason: None,
     })
 }
 
-fn done(s: DoneStatus) -> EventBody {
+pub fn done(s: DoneStatus) -> EventBody {
     EventBody::Done(DonePayload {
         status: s,
         result_url: None,
@@ -478,6 +480,43 @@ pub async fn unfinished_jobs(store: &dyn JobStore) {
     );
 }
 
+pub async fn checkpoints(store: &dyn JobStore) {
+    let id = Uuid::new_v4();
+    store.create(id, inputs(), 0).await.unwrap();
+    assert!(store.checkpoints(id).await.unwrap().is_empty());
+    let plan = serde_json::json!({"edits": [1, 2], "text": "Säo Paulo ✓"});
+    store
+        .save_checkpoint(id, Step::Planning, plan.clone())
+        .await
+        .unwrap();
+    store
+        .save_checkpoint(id, Step::Analyzing, serde_json::json!({"v": 1}))
+        .await
+        .unwrap();
+    // A later run of the same step replaces its checkpoint.
+    store
+        .save_checkpoint(id, Step::Analyzing, serde_json::json!({"v": 2}))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.checkpoints(id).await.unwrap(),
+        vec![
+            (Step::Analyzing, serde_json::json!({"v": 2})),
+            (Step::Planning, plan)
+        ],
+        "in step order"
+    );
+    assert!(matches!(
+        store
+            .save_checkpoint(Uuid::new_v4(), Step::Writing, serde_json::json!(1))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    // They hold personal data: they go with the job.
+    assert!(store.delete(id).await.unwrap());
+    assert!(store.checkpoints(id).await.unwrap().is_empty());
+}
+
 pub async fn log_size_limit(store: &dyn JobStore) {
     let id = Uuid::new_v4();
     store.create(id, inputs(), 0).await.unwrap();
@@ -623,7 +662,8 @@ pub async fn concurrent_readers(store: Arc<dyn JobStore>) {
 }
 
 /// Runs each named behaviour test against a store made by `$make`, which
-/// yields `(store, guard)`; the guard lives as long as the test.
+/// yields `Some((store, guard))`, the guard living as long as the test, or
+/// `None` when the backend is not available here (it says so itself).
 macro_rules! behaviour_tests {
     ($backend:ident, $make:expr, [$($test:ident),* $(,)?]) => {
         mod $backend {
@@ -631,38 +671,48 @@ macro_rules! behaviour_tests {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $test() {
-                    #[allow(clippy::let_unit_value)]
-                    let (store, _guard) = $make;
+                    let Some((store, _guard)) = $make else { return };
                     super::$test(&store).await;
                 }
             )*
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn concurrent_readers() {
-                #[allow(clippy::let_unit_value)]
-                let (store, _guard) = $make;
+                let Some((store, _guard)) = $make else { return };
                 super::concurrent_readers(Arc::new(store)).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn racing_appends_stay_gapless() {
-                #[allow(clippy::let_unit_value)]
-                let (store, _guard) = $make;
+                let Some((store, _guard)) = $make else { return };
                 super::racing_appends_stay_gapless(Arc::new(store)).await;
             }
         }
     };
 }
 
-fn sqlite() -> (SqliteStore, tempfile::TempDir) {
+fn sqlite() -> Option<(SqliteStore, tempfile::TempDir)> {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(&dir.path().join("data")).unwrap();
-    (store, dir)
+    Some((store, dir))
 }
+
+/// A store on a new database of the test server, with a lease short enough
+/// that takeover tests wait little, and long enough that a live lease does
+/// not lapse mid-test on a loaded machine.
+pub async fn postgres() -> Option<(PgStore, TestDatabase)> {
+    let db = TestDatabase::create().await?;
+    let store = PgStore::connect(PgSettings::new(&db.url, PG_TEST_LEASE).pool_size(4))
+        .await
+        .unwrap();
+    Some((store, db))
+}
+
+pub const PG_TEST_LEASE: std::time::Duration = std::time::Duration::from_secs(2);
 
 behaviour_tests!(
     memory,
-    (MemoryStore::new(), ()),
+    Some((MemoryStore::new(), ())),
     [
         gapless_seqs,
         read_after_pages,
@@ -672,6 +722,7 @@ behaviour_tests!(
         delete,
         list_order_and_paging,
         unfinished_jobs,
+        checkpoints,
         log_size_limit,
     ]
 );
@@ -688,6 +739,24 @@ behaviour_tests!(
         delete,
         list_order_and_paging,
         unfinished_jobs,
+        checkpoints,
+        log_size_limit,
+    ]
+);
+
+behaviour_tests!(
+    postgres,
+    super::postgres().await,
+    [
+        gapless_seqs,
+        read_after_pages,
+        snapshot_is_the_fold,
+        inputs_and_result,
+        purge,
+        delete,
+        list_order_and_paging,
+        unfinished_jobs,
+        checkpoints,
         log_size_limit,
     ]
 );
@@ -843,7 +912,7 @@ mod sqlite_only {
     /// More jobs than the writer caches states for, written round-robin.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn many_jobs_interleaved() {
-        let (store, _dir) = sqlite();
+        let (store, _dir) = sqlite().unwrap();
         let ids: Vec<Uuid> = (0..300).map(|_| Uuid::new_v4()).collect();
         for id in &ids {
             store.create(*id, inputs(), 1).await.unwrap();
@@ -923,7 +992,7 @@ mod sqlite_only {
 
     #[tokio::test]
     async fn works_on_a_current_thread_runtime() {
-        let (store, _dir) = sqlite();
+        let (store, _dir) = sqlite().unwrap();
         let id = Uuid::new_v4();
         store.create(id, inputs(), 1).await.unwrap();
         store

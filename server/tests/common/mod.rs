@@ -62,16 +62,18 @@ impl TestServer {
     }
 
     /// A server on `store`, started the way `tailor serve` starts: jobs a
-    /// previous process left unfinished are ended first.
+    /// previous process left unfinished are ended first, or with a shared
+    /// store, taken over when their lease (`SHARED_LEASE_SECS`) expires.
     pub async fn start_on(store: Arc<dyn tailor_server::store::JobStore>) -> Self {
         let config = ServeArgs {
             allow_private_urls: true,
+            lease_secs: SHARED_LEASE_SECS,
             ..ServeArgs::default()
         };
         let options = LeptosOptions::builder().output_name("tailor").build();
         let shutdown = CancellationToken::new();
         let state = build_state(config, options, store, shutdown.clone());
-        tailor_server::pipeline::end_interrupted(&state.hub)
+        tailor_server::start_background_work(&state, Duration::from_secs(86_400))
             .await
             .unwrap();
         Self::serve(state, shutdown).await
@@ -147,6 +149,57 @@ impl TestServer {
         let status = response.status().as_u16();
         let text = response.text().await.unwrap();
         (status, parse_frames(&text))
+    }
+}
+
+/// The run lease of the servers tests start on a shared store: short, so a
+/// takeover test waits little, but not so short that a busy test machine
+/// lets a live instance's lease lapse.
+pub const SHARED_LEASE_SECS: f64 = 2.0;
+
+/// A stream read frame by frame as it arrives.
+pub struct LiveStream {
+    response: reqwest::Response,
+    /// Bytes, not text: a chunk may end inside a character.
+    buffer: Vec<u8>,
+}
+
+impl LiveStream {
+    pub async fn open(client: &reqwest::Client, url: &str) -> Self {
+        Self::resume(client, url, 0).await
+    }
+
+    /// Opens the stream from a cursor, as a reconnecting browser does.
+    pub async fn resume(client: &reqwest::Client, url: &str, last_event_id: u64) -> Self {
+        let mut request = client.get(url);
+        if last_event_id > 0 {
+            request = request.header("Last-Event-ID", last_event_id.to_string());
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 200, "GET {url}");
+        LiveStream {
+            response,
+            buffer: Vec::new(),
+        }
+    }
+
+    /// The next stored event (heartbeats and `retry:` skipped), or `None`
+    /// when the server ends the stream.
+    pub async fn next_event(&mut self) -> Option<tailor_common::Envelope> {
+        loop {
+            while let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
+                let frame_bytes: Vec<u8> = self.buffer.drain(..end + 2).collect();
+                let text = String::from_utf8(frame_bytes).expect("UTF-8 frames");
+                if let Some(frame) = parse_frames(&text).pop().filter(|f| f.id.is_some()) {
+                    return Some(frame.envelope());
+                }
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(30), self.response.chunk())
+                .await
+                .expect("the stream went silent for 30 s")
+                .ok()??;
+            self.buffer.extend_from_slice(&chunk);
+        }
     }
 }
 

@@ -62,6 +62,15 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (job_id, seq)
     ) WITHOUT ROWID;
     ",
+    // 2: what each finished step produced, for retries and resumption.
+    "
+    CREATE TABLE job_checkpoints (
+        job_id TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        step   TEXT NOT NULL,
+        data   TEXT NOT NULL,
+        PRIMARY KEY (job_id, step)
+    ) WITHOUT ROWID;
+    ",
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,245 @@
+//! The PostgreSQL store as several instances see it: two or more `PgStore`s
+//! on one database stand for instances on different machines.
+
+use std::{sync::Arc, time::Duration};
+
+use tailor_common::{DoneStatus, JobStatus};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::store::{
+    tests::{done, inputs, postgres, status, PG_TEST_LEASE},
+    JobStore, Lease, Notice, PgSettings, PgStore, StoreError,
+};
+
+async fn another_instance(url: &str) -> PgStore {
+    PgStore::connect(PgSettings::new(url, PG_TEST_LEASE).pool_size(4))
+        .await
+        .unwrap()
+}
+
+/// Notices as they reach the handler (bounded: a test reads them all).
+fn notices(store: &PgStore) -> mpsc::Receiver<Notice> {
+    let (tx, rx) = mpsc::channel(256);
+    store.set_notice_handler(Arc::new(move |n| {
+        let _ = tx.try_send(n);
+    }));
+    rx
+}
+
+async fn next_matching(rx: &mut mpsc::Receiver<Notice>, want: Notice) {
+    let found = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(n) = rx.recv().await {
+            if n == want {
+                return;
+            }
+        }
+        panic!("notice channel closed");
+    })
+    .await;
+    assert!(found.is_ok(), "no {want:?} within 10 s");
+}
+
+/// Past the lease, measured by the database's clock.
+async fn let_lease_expire() {
+    tokio::time::sleep(PG_TEST_LEASE + Duration::from_millis(300)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_job_is_leased_to_its_creator_and_fenced_from_others() {
+    let Some((a, db)) = postgres().await else {
+        return;
+    };
+    let b = another_instance(&db.url).await;
+    let id = Uuid::new_v4();
+    a.create(id, inputs(), 1).await.unwrap();
+    a.append(id, status(JobStatus::Running), 2).await.unwrap();
+    assert!(matches!(
+        b.append(id, status(JobStatus::Running), 3).await,
+        Err(StoreError::NotOwner(job)) if job == id
+    ));
+    assert!(!b.claim_run(id).await.unwrap(), "the lease is live");
+    assert!(b.claim_abandoned(10).await.unwrap().is_empty());
+    // Any instance reads any job.
+    assert_eq!(b.read_after(id, 0, 10).await.unwrap().len(), 1);
+    assert_eq!(b.snapshot(id).await.unwrap().unwrap().last_seq, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_lease_is_taken_over_and_the_old_owner_is_fenced_off() {
+    let Some((a, db)) = postgres().await else {
+        return;
+    };
+    let b = another_instance(&db.url).await;
+    let id = Uuid::new_v4();
+    a.create(id, inputs(), 1).await.unwrap();
+    a.append(id, status(JobStatus::Running), 2).await.unwrap();
+    let_lease_expire().await;
+    assert_eq!(b.claim_abandoned(10).await.unwrap(), vec![id]);
+    assert_eq!(a.renew_run(id).await.unwrap(), Lease::Lost);
+    assert!(matches!(
+        a.append(id, status(JobStatus::Running), 3).await,
+        Err(StoreError::NotOwner(_))
+    ));
+    // The new owner's events continue the same log.
+    let e = b.append(id, status(JobStatus::Running), 4).await.unwrap();
+    assert_eq!(e.seq, 2);
+    assert_eq!(
+        b.renew_run(id).await.unwrap(),
+        Lease::Held { cancel: false }
+    );
+    let seqs: Vec<u64> = a
+        .read_after(id, 0, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(seqs, vec![1, 2]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn done_releases_the_lease_and_a_retry_claims_it_again() {
+    let Some((a, db)) = postgres().await else {
+        return;
+    };
+    let b = another_instance(&db.url).await;
+    let id = Uuid::new_v4();
+    a.create(id, inputs(), 1).await.unwrap();
+    a.append(id, done(DoneStatus::Failed), 2).await.unwrap();
+    assert!(b.claim_run(id).await.unwrap(), "a finished job is free");
+    assert!(!a.claim_run(id).await.unwrap(), "and now b's");
+    b.append(id, status(JobStatus::Started), 3).await.unwrap();
+    let_lease_expire().await;
+    // Unfinished again after the retry's `started`, and b stopped renewing.
+    assert_eq!(a.claim_abandoned(10).await.unwrap(), vec![id]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skip_locked_claims_give_each_abandoned_job_to_exactly_one_instance() {
+    let Some((a, db)) = postgres().await else {
+        return;
+    };
+    let ids: Vec<Uuid> = (0..40).map(|_| Uuid::new_v4()).collect();
+    for (t, id) in ids.iter().enumerate() {
+        a.create(*id, inputs(), t as i64).await.unwrap();
+    }
+    drop(a);
+    let_lease_expire().await;
+    let instances = futures::future::join_all((0..4).map(|_| another_instance(&db.url))).await;
+    let claims = futures::future::join_all(instances.iter().map(|s| async move {
+        let mut mine = Vec::new();
+        loop {
+            let got = s.claim_abandoned(3).await.unwrap();
+            if got.is_empty() {
+                return mine;
+            }
+            mine.extend(got);
+            tokio::task::yield_now().await;
+        }
+    }))
+    .await;
+    let mut all: Vec<Uuid> = claims.concat();
+    assert_eq!(all.len(), ids.len(), "no job claimed twice");
+    all.sort();
+    let mut want = ids.clone();
+    want.sort();
+    assert_eq!(all, want, "every job claimed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_wake_other_instances_through_notify() {
+    let Some((a, db)) = postgres().await else {
+        return;
+    };
+    let b = another_instance(&db.url).await;
+    let mut heard = notices(&b);
+    b.until_listening().await;
+    let id = Uuid::new_v4();
+    a.create(id, inputs(), 1).await.unwrap();
+    for seq in 1..=3 {
+        a.append(id, status(JobStatus::Running), 2).await.unwrap();
+        next_matching(&mut heard, Notice::Appended { job_id: id, seq }).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_asked_anywhere_reaches_the_owner() {
+    let Some((a, db)) = postgres().await else {
+        return;
+    };
+    let b = another_instance(&db.url).await;
+    let mut heard = notices(&a);
+    a.until_listening().await;
+    let id = Uuid::new_v4();
+    a.create(id, inputs(), 1).await.unwrap();
+    assert!(b.request_cancel(id).await.unwrap());
+    next_matching(&mut heard, Notice::Cancel { job_id: id }).await;
+    // Also seen by polling the lease, should the notice be lost.
+    assert_eq!(a.renew_run(id).await.unwrap(), Lease::Held { cancel: true });
+    a.append(id, done(DoneStatus::Canceled), 2).await.unwrap();
+    assert!(!b.request_cancel(id).await.unwrap(), "finished");
+    assert!(!b.request_cancel(Uuid::new_v4()).await.unwrap(), "unknown");
+    // A retry starts without the old request.
+    assert!(b.claim_run(id).await.unwrap());
+    assert_eq!(
+        b.renew_run(id).await.unwrap(),
+        Lease::Held { cancel: false }
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delete_tells_every_instance() {
+    let Some((a, db)) = postgres().await else {
+        return;
+    };
+    let b = another_instance(&db.url).await;
+    let mut heard = notices(&b);
+    b.until_listening().await;
+    let id = Uuid::new_v4();
+    a.create(id, inputs(), 1).await.unwrap();
+    assert!(a.delete(id).await.unwrap());
+    next_matching(&mut heard, Notice::Deleted { job_id: id }).await;
+    assert_eq!(b.renew_run(id).await.unwrap(), Lease::Lost);
+    assert!(b.inputs(id).await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_starting_together_migrate_once() {
+    let Some((first, db)) = postgres().await else {
+        return;
+    };
+    drop(first);
+    let many = futures::future::join_all((0..4).map(|_| another_instance(&db.url))).await;
+    assert_eq!(many.len(), 4);
+    let id = Uuid::new_v4();
+    many[0].create(id, inputs(), 1).await.unwrap();
+    assert!(many[3].snapshot(id).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn a_bad_url_or_an_absent_server_is_a_clear_error() {
+    let bad = PgStore::connect(PgSettings::new("postgres://x:y@[::1", PG_TEST_LEASE)).await;
+    let Err(StoreError::Backend(message)) = bad else {
+        panic!("accepted a broken URL");
+    };
+    assert!(message.contains("invalid PostgreSQL URL"), "{message}");
+    assert!(
+        !message.contains(":y@"),
+        "the password is hidden: {message}"
+    );
+    // Port 1 on loopback: nothing listens, the connection is refused.
+    let absent = PgStore::connect(PgSettings::new(
+        "postgres://tailor:secret@127.0.0.1:1/tailor",
+        PG_TEST_LEASE,
+    ))
+    .await;
+    let Err(StoreError::Backend(message)) = absent else {
+        panic!("connected to nothing");
+    };
+    assert!(
+        message.contains("cannot connect to PostgreSQL"),
+        "{message}"
+    );
+    assert!(!message.contains("secret"), "{message}");
+}
