@@ -5,7 +5,10 @@
 #   scripts/postgres.sh find            prints the directory of pg_ctl/initdb
 #   scripts/postgres.sh start DIR [--durable]
 #                                       creates a cluster in DIR, starts it on a
-#                                       free loopback port and prints its URL
+#                                       free loopback port and prints its URL;
+#                                       it also accepts TLS, with a certificate
+#                                       for 127.0.0.1 from a throwaway CA whose
+#                                       certificate is DIR/tls/ca.pem
 #   scripts/postgres.sh stop DIR        stops it (DIR can then be removed)
 #
 # Without --durable the server runs with fsync off: test data is thrown away,
@@ -40,6 +43,23 @@ as_server_user() {
   fi
 }
 
+# A CA and a server certificate for 127.0.0.1/localhost, valid for two days.
+make_certificates() {
+  local tls="$1"
+  mkdir -p "$tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj "/CN=Tailor test CA" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+    -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+  printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+    "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" >"$tls/server.ext"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" \
+    -CAcreateserial -days 2 -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
+  chmod 600 "$tls/server.key"
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -54,11 +74,19 @@ case "$cmd" in
     durable="${3:-}"
     bin="$(find_bin)" || { echo "postgres.sh: no PostgreSQL server binaries (install Debian's postgresql)" >&2; exit 1; }
     mkdir -p "$dir"
-    [ "$(id -u)" -ne 0 ] || chown postgres: "$dir"
+    tls_opts=""
+    if command -v openssl >/dev/null 2>&1; then
+      make_certificates "$dir/tls"
+      tls_opts="-c ssl=on -c ssl_cert_file=$dir/tls/server.pem -c ssl_key_file=$dir/tls/server.key"
+    fi
+    if [ "$(id -u)" -eq 0 ]; then
+      id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+      chown -R postgres: "$dir"
+    fi
     as_server_user "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     port="$(free_port)"
-    opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400"
+    opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=400 $tls_opts"
     if [ "$durable" != "--durable" ]; then
       opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     fi

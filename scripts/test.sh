@@ -23,6 +23,8 @@ if [ -z "${TAILOR_TEST_DATABASE_URL:-}" ]; then
   trap '"$root/scripts/postgres.sh" stop "$pgdir/pg"; rm -rf "$pgdir"' EXIT
   if TAILOR_TEST_DATABASE_URL="$(scripts/postgres.sh start "$pgdir/pg")"; then
     export TAILOR_TEST_DATABASE_URL
+    # The server's CA, for the TLS tests.
+    export TAILOR_TEST_DATABASE_CA="$pgdir/pg/tls/ca.pem"
   else
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!" >&2
     echo "!!! No PostgreSQL server could be started, and TAILOR_TEST_DATABASE_URL" >&2

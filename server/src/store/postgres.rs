@@ -2,10 +2,10 @@
 //! one load balancer, with no other coordination service.
 //!
 //! - **Appends.** Each append locks its job's row (`SELECT … FOR UPDATE`),
-//!   takes the next seq from it, inserts the event, updates the row and sends
-//!   `NOTIFY tailor_events '<job>:<seq>'`, all in one transaction: seqs stay
-//!   gapless whoever writes, and the notification goes out only if the event
-//!   is committed.
+//!   checks the seq it expects against it, inserts the event, updates the
+//!   row and sends `NOTIFY tailor_events '<job>:<seq>'`, all in one
+//!   statement (see [`APPEND`]): seqs stay gapless whoever writes, and the
+//!   notification goes out only if the event is committed.
 //! - **Runs are leased.** A job's row names the instance running it
 //!   (`owner`) and until when (`lease_until`, by the database's clock, so
 //!   instances' clocks need not agree). The runner renews the lease; an
@@ -13,7 +13,7 @@
 //!   an instance that lost its lease cannot interleave events with the one
 //!   that took the job over. `done` releases the lease.
 //! - **Takeover.** Every instance periodically claims unfinished jobs whose
-//!   lease expired, with `FOR UPDATE SKIP LOCKED`, and runs them again.
+//!   lease expired, with `FOR UPDATE SKIP LOCKED`, and resumes them.
 //! - **Wake-ups.** See [`listener`]: `LISTEN/NOTIFY` is a hint; readers
 //!   also poll.
 
@@ -23,13 +23,13 @@ mod schema;
 pub mod testing;
 #[cfg(test)]
 mod tests;
+mod tls;
 
 use std::{collections::HashMap, sync::Mutex, time::Duration};
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tailor_common::{Envelope, EventBody, JobState, Step};
-use tokio_postgres::NoTls;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -146,10 +146,10 @@ impl PgStore {
     /// instances' notifications.
     pub async fn connect(settings: PgSettings) -> Result<PgStore, StoreError> {
         let shown = redact(&settings.url);
-        let mut config: tokio_postgres::Config = settings
-            .url
-            .parse()
-            .map_err(|e| StoreError::Backend(format!("invalid PostgreSQL URL {shown}: {e}")))?;
+        let tls::Target {
+            mut config,
+            tls: connector,
+        } = tls::parse(&settings.url, &shown)?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(Duration::from_secs(5));
         }
@@ -158,7 +158,7 @@ impl PgStore {
         }
         let manager = Manager::from_config(
             config.clone(),
-            NoTls,
+            connector.clone(),
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
@@ -181,6 +181,7 @@ impl PgStore {
         let (listening, listening_rx) = tokio::sync::watch::channel(false);
         tokio::spawn(listener::run(
             config,
+            connector,
             notices.clone(),
             listening,
             stop_listening.clone(),

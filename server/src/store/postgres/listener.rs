@@ -12,7 +12,8 @@ use std::{
 };
 
 use tokio::sync::watch;
-use tokio_postgres::{AsyncMessage, NoTls};
+use tokio_postgres::AsyncMessage;
+use tokio_postgres_rustls::MakeRustlsConnect;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -30,13 +31,14 @@ pub type HandlerSlot = Arc<RwLock<Option<NoticeHandler>>>;
 /// `listening` is true while a connection listens.
 pub async fn run(
     config: tokio_postgres::Config,
+    tls: MakeRustlsConnect,
     handler: HandlerSlot,
     listening: watch::Sender<bool>,
     stop: CancellationToken,
 ) {
     let mut backoff = Duration::from_millis(250);
     loop {
-        let ended = listen(&config, &handler, &listening, &stop).await;
+        let ended = listen(&config, &tls, &handler, &listening, &stop).await;
         listening.send_replace(false);
         match ended {
             Ended::Stopped => return,
@@ -60,11 +62,12 @@ enum Ended {
 /// One connection's life.
 async fn listen(
     config: &tokio_postgres::Config,
+    tls: &MakeRustlsConnect,
     handler: &HandlerSlot,
     listening: &watch::Sender<bool>,
     stop: &CancellationToken,
 ) -> Ended {
-    let (client, mut connection) = match config.connect(NoTls).await {
+    let (client, mut connection) = match config.connect(tls.clone()).await {
         Ok(pair) => pair,
         Err(e) => return Ended::Broke(e.to_string()),
     };

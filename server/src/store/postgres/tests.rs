@@ -243,3 +243,71 @@ async fn a_bad_url_or_an_absent_server_is_a_clear_error() {
     );
     assert!(!message.contains("secret"), "{message}");
 }
+
+/// The test server's CA certificate, when it accepts TLS (`scripts/test.sh`
+/// starts one that does); `None`, said loudly, otherwise.
+fn test_ca() -> Option<String> {
+    let ca = std::env::var("TAILOR_TEST_DATABASE_CA").ok();
+    if ca.is_none() {
+        eprintln!(
+            "\n!!! SKIPPED: TLS tests need TAILOR_TEST_DATABASE_CA (scripts/test.sh sets it) !!!\n"
+        );
+    }
+    ca
+}
+
+/// Whether a connection made from `url` the store's way runs over TLS, as
+/// the server sees it.
+async fn server_sees_tls(url: &str) -> bool {
+    let target = super::tls::parse(url, "test").unwrap();
+    let (client, connection) = target.config.connect(target.tls).await.unwrap();
+    tokio::spawn(connection);
+    client
+        .query_one(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_is_used_when_the_url_asks_and_verified_against_the_given_ca() {
+    let Some(db) = crate::store::pg_testing::TestDatabase::create().await else {
+        return;
+    };
+    let Some(ca) = test_ca() else {
+        return;
+    };
+    let verified = format!("{}?sslmode=verify-full&sslrootcert={ca}", db.url);
+    assert!(server_sees_tls(&verified).await);
+    assert!(!server_sees_tls(&db.url).await, "no sslmode: plain");
+    // The whole store works over it, the LISTEN connection included.
+    let a = another_instance(&verified).await;
+    let b = another_instance(&verified).await;
+    let mut heard = notices(&b);
+    b.until_listening().await;
+    let id = Uuid::new_v4();
+    a.create(id, inputs(), 1).await.unwrap();
+    a.append(id, status(JobStatus::Running), 2).await.unwrap();
+    next_matching(&mut heard, Notice::Appended { job_id: id, seq: 1 }).await;
+}
+
+#[tokio::test]
+async fn tls_to_a_server_whose_certificate_is_not_trusted_is_refused() {
+    let Some(db) = crate::store::pg_testing::TestDatabase::create().await else {
+        return;
+    };
+    if test_ca().is_none() {
+        return;
+    }
+    // The public roots do not vouch for the test server's own CA.
+    let unverified = format!("{}?sslmode=require", db.url);
+    let Err(StoreError::Backend(message)) =
+        PgStore::connect(PgSettings::new(&unverified, PG_TEST_LEASE)).await
+    else {
+        panic!("connected to a server whose certificate nobody vouches for");
+    };
+    assert!(message.contains("cannot connect"), "{message}");
+}
