@@ -124,6 +124,33 @@ pub enum StoreError {
     Backend(String),
 }
 
+/// Where a page of the job list starts: after this job, in the list's
+/// newest-first order. Both fields, because jobs created in the same
+/// millisecond must not fall between two pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageAfter {
+    pub created_at: i64,
+    pub job_id: Uuid,
+}
+
+impl PageAfter {
+    /// After the last job listed.
+    pub fn after(job: &JobSummary) -> Self {
+        PageAfter {
+            created_at: job.created_at,
+            job_id: job.job_id,
+        }
+    }
+
+    /// Every job created before `ms` (the nil id sorts before every other).
+    pub fn before_ms(ms: i64) -> Self {
+        PageAfter {
+            created_at: ms,
+            job_id: Uuid::nil(),
+        }
+    }
+}
+
 /// What a renewal of a run's lease found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lease {
@@ -198,13 +225,13 @@ pub trait JobStore: Send + Sync + 'static {
     /// Removes jobs that finished before `cutoff_ms`; returns their ids.
     async fn purge_finished_before(&self, cutoff_ms: i64) -> Result<Vec<Uuid>, StoreError>;
 
-    /// Up to `limit` jobs created before `before_ms` (all when `None`),
-    /// newest first; ties on `created_at` are ordered by id, descending.
-    /// The next page is `before_ms = Some(last.created_at)`.
+    /// Up to `limit` jobs, newest first (ties on `created_at` ordered by id,
+    /// descending), from the first one after `after` in that order (from
+    /// the newest when `None`). The next page is after the last one listed.
     async fn list_jobs(
         &self,
         limit: usize,
-        before_ms: Option<i64>,
+        after: Option<PageAfter>,
     ) -> Result<Vec<JobSummary>, StoreError>;
 
     /// Removes the job, its inputs, events and result (personal data).

@@ -195,6 +195,25 @@ async fn delete_removes_the_job_and_the_list_shows_newest_first() {
     assert_eq!(ids[1], first.to_string(), "oldest last");
     assert!(list["jobs"][0]["match_score"].is_number());
     assert_eq!(list["jobs"][0]["status"], "completed");
+    assert!(list["next_before"].is_null(), "one page holds them all");
+
+    // A page of one names where the next starts, by time and id.
+    let get = |path: String| {
+        let request = server.client.get(server.url(&path));
+        async move { request.send().await.unwrap() }
+    };
+    let page: serde_json::Value = get("/api/jobs?limit=1".into()).await.json().await.unwrap();
+    assert_eq!(page["jobs"][0]["job_id"], second.to_string());
+    assert_eq!(page["next_before_id"], second.to_string());
+    let next = format!(
+        "/api/jobs?limit=1&before={}&before_id={}",
+        page["next_before"],
+        page["next_before_id"].as_str().unwrap()
+    );
+    let page: serde_json::Value = get(next).await.json().await.unwrap();
+    assert_eq!(page["jobs"][0]["job_id"], first.to_string());
+    let orphan = get(format!("/api/jobs?before_id={first}")).await;
+    assert_eq!(orphan.status(), 400);
 
     let response = server
         .client

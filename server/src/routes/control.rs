@@ -10,7 +10,14 @@ use serde::{Deserialize, Serialize};
 use tailor_common::{EventBody, JobStatus, JobStatusPayload, StartResponse};
 
 use super::parse_job_id;
-use crate::{error::ApiError, pipeline, state::AppState, store::JobSummary};
+use uuid::Uuid;
+
+use crate::{
+    error::ApiError,
+    pipeline,
+    state::AppState,
+    store::{JobSummary, PageAfter},
+};
 
 /// `POST /api/jobs/{id}/cancel`: the job stops at its next safe point and
 /// its stream ends with `job_status canceled` and `done`.
@@ -102,14 +109,19 @@ pub async fn delete(
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
     limit: Option<usize>,
+    /// The page starts after the job created at `before` (ms) with id
+    /// `before_id`; with `before` alone, at the jobs created before it.
     before: Option<i64>,
+    before_id: Option<Uuid>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct JobList {
     pub jobs: Vec<JobSummary>,
-    /// Pass as `before` for the next page; absent on the last one.
+    /// Pass as `before` and `before_id` for the next page; absent on the
+    /// last one.
     pub next_before: Option<i64>,
+    pub next_before_id: Option<Uuid>,
 }
 
 pub const MAX_PAGE: usize = 100;
@@ -120,9 +132,28 @@ pub async fn list(
     Query(query): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
     let limit = query.limit.unwrap_or(20).clamp(1, MAX_PAGE);
-    let jobs = app.hub.store().list_jobs(limit, query.before).await?;
-    let next_before = (jobs.len() == limit)
-        .then(|| jobs.last().map(|j| j.created_at))
+    let after = match (query.before, query.before_id) {
+        (Some(ms), Some(job_id)) => Some(PageAfter {
+            created_at: ms,
+            job_id,
+        }),
+        (Some(ms), None) => Some(PageAfter::before_ms(ms)),
+        (None, Some(_)) => {
+            return Err(ApiError::bad_request(
+                "invalid_page",
+                "before_id needs before (the created_at of the same job).",
+            ))
+        }
+        (None, None) => None,
+    };
+    let jobs = app.hub.store().list_jobs(limit, after).await?;
+    let next = (jobs.len() == limit)
+        .then(|| jobs.last().map(PageAfter::after))
         .flatten();
-    Ok(Json(JobList { jobs, next_before }).into_response())
+    Ok(Json(JobList {
+        jobs,
+        next_before: next.map(|n| n.created_at),
+        next_before_id: next.map(|n| n.job_id),
+    })
+    .into_response())
 }

@@ -11,7 +11,9 @@ use async_trait::async_trait;
 use tailor_common::{Envelope, EventBody, JobState, Step};
 use uuid::Uuid;
 
-use super::{summary_of, JobInputs, JobStore, JobSummary, StoreError, MAX_EVENTS_PER_JOB};
+use super::{
+    summary_of, JobInputs, JobStore, JobSummary, PageAfter, StoreError, MAX_EVENTS_PER_JOB,
+};
 
 struct JobLog {
     created_at: i64,
@@ -171,13 +173,14 @@ impl JobStore for MemoryStore {
     async fn list_jobs(
         &self,
         limit: usize,
-        before_ms: Option<i64>,
+        after: Option<PageAfter>,
     ) -> Result<Vec<JobSummary>, StoreError> {
         let mut jobs: Vec<JobSummary> = read(&self.jobs)
             .values()
             .filter_map(|job| {
                 let log = lock(job);
-                let wanted = before_ms.is_none_or(|before| log.created_at < before);
+                let id = log.state.job_id;
+                let wanted = after.is_none_or(|a| (log.created_at, id) < (a.created_at, a.job_id));
                 wanted.then(|| summary_of(log.created_at, &log.state, log.result.as_ref()))
             })
             .collect();

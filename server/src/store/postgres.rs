@@ -39,8 +39,8 @@ use super::{
         backend, decode_body, decode_checkpoints, decode_state, decode_status, encode_body,
         stores_snapshot, to_i64,
     },
-    match_score, result_title, JobInputs, JobStore, JobSummary, Lease, NoticeHandler, ResumeUpload,
-    StoreError, MAX_EVENTS_PER_JOB,
+    match_score, result_title, JobInputs, JobStore, JobSummary, Lease, NoticeHandler, PageAfter,
+    ResumeUpload, StoreError, MAX_EVENTS_PER_JOB,
 };
 
 /// The database's clock in milliseconds since the epoch: leases are judged
@@ -539,15 +539,18 @@ impl JobStore for PgStore {
     async fn list_jobs(
         &self,
         limit: usize,
-        before_ms: Option<i64>,
+        after: Option<PageAfter>,
     ) -> Result<Vec<JobSummary>, StoreError> {
+        // A plain bound (no `$1 IS NULL OR …`) lets a deep page start at its
+        // place in the index.
+        let after = after.unwrap_or(PageAfter::before_ms(i64::MAX));
         let client = self.client().await?;
         let rows = client
             .query(
                 "SELECT id, created_at, updated_at, status, last_seq, match_score, title
-                 FROM tailor_jobs WHERE created_at < $1
-                 ORDER BY created_at DESC, id DESC LIMIT $2",
-                &[&before_ms.unwrap_or(i64::MAX), &to_i64(limit)],
+                 FROM tailor_jobs WHERE (created_at, id) < ($1, $2)
+                 ORDER BY created_at DESC, id DESC LIMIT $3",
+                &[&after.created_at, &after.job_id, &to_i64(limit)],
             )
             .await
             .map_err(db)?;

@@ -27,8 +27,8 @@ use super::{
         backend, decode_body, decode_checkpoints, decode_state, decode_status, encode_body,
         parse_id, stores_snapshot, to_i64,
     },
-    match_score, result_title, JobInputs, JobStore, JobSummary, ResumeUpload, StoreError,
-    MAX_EVENTS_PER_JOB,
+    match_score, result_title, JobInputs, JobStore, JobSummary, PageAfter, ResumeUpload,
+    StoreError, MAX_EVENTS_PER_JOB,
 };
 
 /// The database file's name inside the data directory.
@@ -352,31 +352,35 @@ impl JobStore for SqliteStore {
     async fn list_jobs(
         &self,
         limit: usize,
-        before_ms: Option<i64>,
+        after: Option<PageAfter>,
     ) -> Result<Vec<JobSummary>, StoreError> {
+        let after = after.unwrap_or(PageAfter::before_ms(i64::MAX));
         self.readers
             .run(move |conn| {
                 let mut stmt = conn
                     .prepare_cached(
                         "SELECT id, created_at, updated_at, status, last_seq, match_score, title
-                         FROM jobs WHERE created_at < ?1
-                         ORDER BY created_at DESC, id DESC LIMIT ?2",
+                         FROM jobs WHERE (created_at, id) < (?1, ?2)
+                         ORDER BY created_at DESC, id DESC LIMIT ?3",
                     )
                     .map_err(backend)?;
                 let rows = stmt
                     // A plain bound (no `?1 IS NULL OR …`) lets a deep page
                     // start at its place in the index.
-                    .query_map(params![before_ms.unwrap_or(i64::MAX), to_i64(limit)], |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, i64>(1)?,
-                            r.get::<_, Option<i64>>(2)?,
-                            r.get::<_, String>(3)?,
-                            r.get::<_, i64>(4)?,
-                            r.get::<_, Option<f64>>(5)?,
-                            r.get::<_, Option<String>>(6)?,
-                        ))
-                    })
+                    .query_map(
+                        params![after.created_at, after.job_id.to_string(), to_i64(limit)],
+                        |r| {
+                            Ok((
+                                r.get::<_, String>(0)?,
+                                r.get::<_, i64>(1)?,
+                                r.get::<_, Option<i64>>(2)?,
+                                r.get::<_, String>(3)?,
+                                r.get::<_, i64>(4)?,
+                                r.get::<_, Option<f64>>(5)?,
+                                r.get::<_, Option<String>>(6)?,
+                            ))
+                        },
+                    )
                     .map_err(backend)?;
                 let mut jobs = Vec::new();
                 for row in rows {

@@ -13,8 +13,8 @@ use tailor_common::{
 use uuid::Uuid;
 
 use super::{
-    pg_testing::TestDatabase, JobInputs, JobStore, MemoryStore, PgSettings, PgStore, ResumeUpload,
-    SqliteStore, StoreError, MAX_EVENTS_PER_JOB,
+    pg_testing::TestDatabase, JobInputs, JobStore, MemoryStore, PageAfter, PgSettings, PgStore,
+    ResumeUpload, SqliteStore, StoreError, MAX_EVENTS_PER_JOB,
 };
 
 pub fn inputs() -> JobInputs {
@@ -372,17 +372,29 @@ pub async fn list_order_and_paging(store: &dyn JobStore) {
         page.iter().map(|j| j.created_at).collect::<Vec<_>>(),
         vec![70, 60]
     );
-    let page = store.list_jobs(2, Some(60)).await.unwrap();
+    let before = |ms| Some(PageAfter::before_ms(ms));
+    let page = store.list_jobs(2, before(60)).await.unwrap();
     assert_eq!(
         page.iter().map(|j| j.created_at).collect::<Vec<_>>(),
         vec![50, 40]
     );
-    let page = store.list_jobs(100, Some(40)).await.unwrap();
+    let page = store.list_jobs(100, before(40)).await.unwrap();
     assert_eq!(
         page.iter().map(|j| j.created_at).collect::<Vec<_>>(),
         vec![30, 20, 10]
     );
-    assert!(store.list_jobs(100, Some(10)).await.unwrap().is_empty());
+    assert!(store.list_jobs(100, before(10)).await.unwrap().is_empty());
+    // Paging one job at a time from each page's last job visits every job
+    // once, the three created in the same millisecond included.
+    let mut walked = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.list_jobs(1, after).await.unwrap();
+        let Some(last) = page.last() else { break };
+        walked.push((last.created_at, last.job_id));
+        after = Some(PageAfter::after(last));
+    }
+    assert_eq!(walked, ids);
     assert!(store.list_jobs(0, None).await.unwrap().is_empty());
 
     // A summary follows the job's events.
