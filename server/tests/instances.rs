@@ -14,7 +14,7 @@ use std::{
     time::Duration,
 };
 
-use common::{fixture, slow_page_server, LiveStream, TestServer, SHARED_LEASE_SECS};
+use common::{fixture, slow_page_server, start_job_at, LiveStream, TestServer, SHARED_LEASE_SECS};
 use serde_json::json;
 use tailor_common::{DoneStatus, Envelope, EventBody, JobStatus, Step, StepStatus};
 use tailor_server::store::{pg_testing::TestDatabase, PgSettings, PgStore};
@@ -105,18 +105,6 @@ fn job_body(job_url: &str) -> serde_json::Value {
     })
 }
 
-async fn start_job(client: &reqwest::Client, base: &str, body: &serde_json::Value) -> uuid::Uuid {
-    let response = client
-        .post(format!("{base}/api/pipeline/start"))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201, "{:?}", response.text().await);
-    let started: serde_json::Value = response.json().await.unwrap();
-    started["job_id"].as_str().unwrap().parse().unwrap()
-}
-
 fn analyzing_started(e: &Envelope) -> bool {
     matches!(&e.body, EventBody::StepProgress(p)
         if p.step == Step::Analyzing && p.status == StepStatus::Running)
@@ -142,29 +130,15 @@ async fn a_killed_instances_job_is_finished_by_another_and_streamed_from_it() {
     doomed.until_healthy(&client).await;
 
     let page = slow_posting(Duration::from_secs(3)).await;
-    let job = start_job(&client, &doomed.base, &job_body(&page)).await;
+    let job = start_job_at(&client, &doomed.base, &job_body(&page)).await;
 
     // One client streams it from the instance running it, another from the
     // other instance, woken by the first one's NOTIFYs.
     let stream_path = format!("/api/jobs/{job}/stream");
     let mut on_doomed = LiveStream::open(&client, &format!("{}{stream_path}", doomed.base)).await;
-    let mut seen_on_doomed = Vec::new();
-    while let Some(event) = on_doomed.next_event().await {
-        let started = analyzing_started(&event);
-        seen_on_doomed.push(event);
-        if started {
-            break;
-        }
-    }
+    let mut seen_on_doomed = on_doomed.read_until(analyzing_started).await;
     let mut stream = LiveStream::open(&client, &survivor.url(&stream_path)).await;
-    let mut events = Vec::new();
-    while let Some(event) = stream.next_event().await {
-        let started = analyzing_started(&event);
-        events.push(event);
-        if started {
-            break;
-        }
-    }
+    let mut events = stream.read_until(analyzing_started).await;
     assert!(
         events.iter().any(analyzing_started),
         "the first instance ran the job"
@@ -172,20 +146,14 @@ async fn a_killed_instances_job_is_finished_by_another_and_streamed_from_it() {
 
     // Killed mid-fetch: no `done`, no lease release, nothing.
     doomed.kill_9();
-    while let Some(event) = stream.next_event().await {
-        events.push(event);
-    }
+    events.extend(stream.read_to_end().await);
     // The first client's connection died with its instance; it reconnects
     // (to the survivor, as a load balancer would send it) with its cursor
     // and gets exactly the rest.
-    while let Some(event) = on_doomed.next_event().await {
-        seen_on_doomed.push(event);
-    }
+    seen_on_doomed.extend(on_doomed.read_to_end().await);
     let cursor = seen_on_doomed.last().unwrap().seq;
     let mut reconnected = LiveStream::resume(&client, &survivor.url(&stream_path), cursor).await;
-    while let Some(event) = reconnected.next_event().await {
-        seen_on_doomed.push(event);
-    }
+    seen_on_doomed.extend(reconnected.read_to_end().await);
     assert_eq!(
         seen_on_doomed, events,
         "the same log, whichever instance served it"
@@ -252,14 +220,7 @@ async fn a_cancel_sent_to_one_instance_stops_the_job_running_on_another() {
         &other.url(&format!("/api/jobs/{job}/stream")),
     )
     .await;
-    let mut events = Vec::new();
-    while let Some(event) = stream.next_event().await {
-        let started = analyzing_started(&event);
-        events.push(event);
-        if started {
-            break;
-        }
-    }
+    let mut events = stream.read_until(analyzing_started).await;
     let canceled = other
         .client
         .post(other.url(&format!("/api/jobs/{job}/cancel")))
@@ -267,9 +228,7 @@ async fn a_cancel_sent_to_one_instance_stops_the_job_running_on_another() {
         .await
         .unwrap();
     assert_eq!(canceled.status(), 202);
-    while let Some(event) = stream.next_event().await {
-        events.push(event);
-    }
+    events.extend(stream.read_to_end().await);
     assert_gapless(&events);
     match &events.last().unwrap().body {
         EventBody::Done(done) => assert_eq!(done.status, DoneStatus::Canceled),

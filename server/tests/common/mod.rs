@@ -120,16 +120,7 @@ impl TestServer {
     }
 
     pub async fn start_job(&self, body: serde_json::Value) -> uuid::Uuid {
-        let response = self
-            .client
-            .post(self.url("/api/pipeline/start"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 201, "{:?}", response.text().await);
-        let started: serde_json::Value = response.json().await.unwrap();
-        started["job_id"].as_str().unwrap().parse().unwrap()
+        start_job_at(&self.client, &self.url(""), &body).await
     }
 
     /// Reads a whole stream (until the server ends it) as frames.
@@ -150,6 +141,23 @@ impl TestServer {
         let text = response.text().await.unwrap();
         (status, parse_frames(&text))
     }
+}
+
+/// Starts a job on the server at `base` (`http://host:port`).
+pub async fn start_job_at(
+    client: &reqwest::Client,
+    base: &str,
+    body: &serde_json::Value,
+) -> uuid::Uuid {
+    let response = client
+        .post(format!("{base}/api/pipeline/start"))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "{:?}", response.text().await);
+    let started: serde_json::Value = response.json().await.unwrap();
+    started["job_id"].as_str().unwrap().parse().unwrap()
 }
 
 /// The run lease of the servers tests start on a shared store: short, so a
@@ -181,6 +189,28 @@ impl LiveStream {
             response,
             buffer: Vec::new(),
         }
+    }
+
+    /// Events up to and including the first that `stop_at` picks (all of
+    /// them if the stream ends first).
+    pub async fn read_until(
+        &mut self,
+        stop_at: impl Fn(&tailor_common::Envelope) -> bool,
+    ) -> Vec<tailor_common::Envelope> {
+        let mut events = Vec::new();
+        while let Some(event) = self.next_event().await {
+            let stop = stop_at(&event);
+            events.push(event);
+            if stop {
+                break;
+            }
+        }
+        events
+    }
+
+    /// Every event until the server ends the stream (or the connection dies).
+    pub async fn read_to_end(&mut self) -> Vec<tailor_common::Envelope> {
+        self.read_until(|_| false).await
     }
 
     /// The next stored event (heartbeats and `retry:` skipped), or `None`

@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::store::{
+    pg_testing::TestDatabase,
     tests::{done, inputs, postgres, status, PG_TEST_LEASE},
     JobStore, Lease, Notice, PgSettings, PgStore, StoreError,
 };
@@ -18,12 +19,21 @@ async fn another_instance(url: &str) -> PgStore {
         .unwrap()
 }
 
-/// Notices as they reach the handler (bounded: a test reads them all).
-fn notices(store: &PgStore) -> mpsc::Receiver<Notice> {
+/// Two instances on one new database; `None` when no server is configured.
+async fn two_instances() -> Option<(PgStore, PgStore, TestDatabase)> {
+    let (a, db) = postgres().await?;
+    let b = another_instance(&db.url).await;
+    Some((a, b, db))
+}
+
+/// Notices as they reach the store's handler (bounded: a test reads them
+/// all), from the moment the store listens.
+async fn notices(store: &PgStore) -> mpsc::Receiver<Notice> {
     let (tx, rx) = mpsc::channel(256);
     store.set_notice_handler(Arc::new(move |n| {
         let _ = tx.try_send(n);
     }));
+    store.until_listening().await;
     rx
 }
 
@@ -47,10 +57,9 @@ async fn let_lease_expire() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_job_is_leased_to_its_creator_and_fenced_from_others() {
-    let Some((a, db)) = postgres().await else {
+    let Some((a, b, _db)) = two_instances().await else {
         return;
     };
-    let b = another_instance(&db.url).await;
     let id = Uuid::new_v4();
     a.create(id, inputs(), 1).await.unwrap();
     a.append(id, status(JobStatus::Running), 2).await.unwrap();
@@ -67,10 +76,9 @@ async fn a_new_job_is_leased_to_its_creator_and_fenced_from_others() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_lease_is_taken_over_and_the_old_owner_is_fenced_off() {
-    let Some((a, db)) = postgres().await else {
+    let Some((a, b, _db)) = two_instances().await else {
         return;
     };
-    let b = another_instance(&db.url).await;
     let id = Uuid::new_v4();
     a.create(id, inputs(), 1).await.unwrap();
     a.append(id, status(JobStatus::Running), 2).await.unwrap();
@@ -100,10 +108,9 @@ async fn an_expired_lease_is_taken_over_and_the_old_owner_is_fenced_off() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn done_releases_the_lease_and_a_retry_claims_it_again() {
-    let Some((a, db)) = postgres().await else {
+    let Some((a, b, _db)) = two_instances().await else {
         return;
     };
-    let b = another_instance(&db.url).await;
     let id = Uuid::new_v4();
     a.create(id, inputs(), 1).await.unwrap();
     a.append(id, done(DoneStatus::Failed), 2).await.unwrap();
@@ -149,12 +156,10 @@ async fn skip_locked_claims_give_each_abandoned_job_to_exactly_one_instance() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn appends_wake_other_instances_through_notify() {
-    let Some((a, db)) = postgres().await else {
+    let Some((a, b, _db)) = two_instances().await else {
         return;
     };
-    let b = another_instance(&db.url).await;
-    let mut heard = notices(&b);
-    b.until_listening().await;
+    let mut heard = notices(&b).await;
     let id = Uuid::new_v4();
     a.create(id, inputs(), 1).await.unwrap();
     for seq in 1..=3 {
@@ -165,12 +170,10 @@ async fn appends_wake_other_instances_through_notify() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancel_asked_anywhere_reaches_the_owner() {
-    let Some((a, db)) = postgres().await else {
+    let Some((a, b, _db)) = two_instances().await else {
         return;
     };
-    let b = another_instance(&db.url).await;
-    let mut heard = notices(&a);
-    a.until_listening().await;
+    let mut heard = notices(&a).await;
     let id = Uuid::new_v4();
     a.create(id, inputs(), 1).await.unwrap();
     assert!(b.request_cancel(id).await.unwrap());
@@ -190,12 +193,10 @@ async fn a_cancel_asked_anywhere_reaches_the_owner() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_delete_tells_every_instance() {
-    let Some((a, db)) = postgres().await else {
+    let Some((a, b, _db)) = two_instances().await else {
         return;
     };
-    let b = another_instance(&db.url).await;
-    let mut heard = notices(&b);
-    b.until_listening().await;
+    let mut heard = notices(&b).await;
     let id = Uuid::new_v4();
     a.create(id, inputs(), 1).await.unwrap();
     assert!(a.delete(id).await.unwrap());
@@ -274,7 +275,7 @@ async fn server_sees_tls(url: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_is_used_when_the_url_asks_and_verified_against_the_given_ca() {
-    let Some(db) = crate::store::pg_testing::TestDatabase::create().await else {
+    let Some(db) = TestDatabase::create().await else {
         return;
     };
     let Some(ca) = test_ca() else {
@@ -286,8 +287,7 @@ async fn tls_is_used_when_the_url_asks_and_verified_against_the_given_ca() {
     // The whole store works over it, the LISTEN connection included.
     let a = another_instance(&verified).await;
     let b = another_instance(&verified).await;
-    let mut heard = notices(&b);
-    b.until_listening().await;
+    let mut heard = notices(&b).await;
     let id = Uuid::new_v4();
     a.create(id, inputs(), 1).await.unwrap();
     a.append(id, status(JobStatus::Running), 2).await.unwrap();
@@ -296,7 +296,7 @@ async fn tls_is_used_when_the_url_asks_and_verified_against_the_given_ca() {
 
 #[tokio::test]
 async fn tls_to_a_server_whose_certificate_is_not_trusted_is_refused() {
-    let Some(db) = crate::store::pg_testing::TestDatabase::create().await else {
+    let Some(db) = TestDatabase::create().await else {
         return;
     };
     if test_ca().is_none() {
