@@ -677,6 +677,24 @@ pub async fn concurrent_readers(store: Arc<dyn JobStore>) {
 /// yields `Some((store, guard))`, the guard living as long as the test, or
 /// `None` when the backend is not available here (it says so itself).
 macro_rules! behaviour_tests {
+    ($backend:ident, $make:expr) => {
+        behaviour_tests!(
+            $backend,
+            $make,
+            [
+                gapless_seqs,
+                read_after_pages,
+                snapshot_is_the_fold,
+                inputs_and_result,
+                purge,
+                delete,
+                list_order_and_paging,
+                unfinished_jobs,
+                checkpoints,
+                log_size_limit,
+            ]
+        );
+    };
     ($backend:ident, $make:expr, [$($test:ident),* $(,)?]) => {
         mod $backend {
             use super::*;
@@ -722,56 +740,11 @@ pub async fn postgres() -> Option<(PgStore, TestDatabase)> {
 
 pub const PG_TEST_LEASE: std::time::Duration = std::time::Duration::from_secs(2);
 
-behaviour_tests!(
-    memory,
-    Some((MemoryStore::new(), ())),
-    [
-        gapless_seqs,
-        read_after_pages,
-        snapshot_is_the_fold,
-        inputs_and_result,
-        purge,
-        delete,
-        list_order_and_paging,
-        unfinished_jobs,
-        checkpoints,
-        log_size_limit,
-    ]
-);
+behaviour_tests!(memory, Some((MemoryStore::new(), ())));
 
-behaviour_tests!(
-    sqlite,
-    super::sqlite(),
-    [
-        gapless_seqs,
-        read_after_pages,
-        snapshot_is_the_fold,
-        inputs_and_result,
-        purge,
-        delete,
-        list_order_and_paging,
-        unfinished_jobs,
-        checkpoints,
-        log_size_limit,
-    ]
-);
+behaviour_tests!(sqlite, super::sqlite());
 
-behaviour_tests!(
-    postgres,
-    super::postgres().await,
-    [
-        gapless_seqs,
-        read_after_pages,
-        snapshot_is_the_fold,
-        inputs_and_result,
-        purge,
-        delete,
-        list_order_and_paging,
-        unfinished_jobs,
-        checkpoints,
-        log_size_limit,
-    ]
-);
+behaviour_tests!(postgres, super::postgres().await);
 
 mod sqlite_only {
     use super::*;
