@@ -52,6 +52,8 @@ if [ "$mode" = test ]; then
   if [ -z "${TAILOR_TEST_DATABASE_URL:-}" ] && ! scripts/postgres.sh find >/dev/null 2>&1; then
     missing+=(postgresql)
   fi
+  # psql creates the browser tests' database.
+  command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
   # openssl makes the test server's TLS certificates.
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   if [ ${#missing[@]} -gt 0 ]; then

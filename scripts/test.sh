@@ -44,6 +44,11 @@ cargo test --workspace --locked
 echo "==> build the site and the server for the browser tests"
 scripts/build-site.sh dev
 
+# A fresh database for the browser test with two instances.
+TAILOR_E2E_DATABASE_URL="$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/tailor_e2e")))' "$TAILOR_TEST_DATABASE_URL")"
+PGOPTIONS="--client-min-messages=warning" psql -q "$TAILOR_TEST_DATABASE_URL" -c "DROP DATABASE IF EXISTS tailor_e2e WITH (FORCE)" -c "CREATE DATABASE tailor_e2e"
+export TAILOR_E2E_DATABASE_URL
+
 echo "==> browser tests (Playwright, Debian's Chromium)"
 cd end2end
 npx playwright test
