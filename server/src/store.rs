@@ -40,7 +40,8 @@ pub async fn open(
     }
 }
 
-/// Whether finished jobs outlive the process.
+/// What kind of store is open: it decides how long finished jobs are kept
+/// and how jobs a dead process left unfinished are recovered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoreKind {
     /// One process owns the file: jobs it left unfinished are ended at start-up.
@@ -48,6 +49,7 @@ pub enum StoreKind {
     /// Shared by several instances: a job's run is leased, and a job whose
     /// instance died is taken over when its lease expires.
     Shared,
+    /// Nothing outlives the process.
     Memory,
 }
 

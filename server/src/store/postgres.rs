@@ -156,6 +156,11 @@ impl PgStore {
         if config.get_application_name().is_none() {
             config.application_name("tailor");
         }
+        // The driver's default (2 hours) would leave a LISTEN connection to
+        // a vanished server looking alive for that long.
+        if config.get_keepalives_idle() == Duration::from_secs(2 * 60 * 60) {
+            config.keepalives_idle(Duration::from_secs(30));
+        }
         let manager = Manager::from_config(
             config.clone(),
             connector.clone(),

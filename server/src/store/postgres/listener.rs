@@ -27,8 +27,7 @@ pub const CONTROL_CHANNEL: &str = "tailor_control";
 pub type HandlerSlot = Arc<RwLock<Option<NoticeHandler>>>;
 
 /// Listens until `stop` fires, reconnecting with backoff when the
-/// connection breaks.
-/// `listening` is true while a connection listens.
+/// connection breaks; `listening` is true while a connection listens.
 pub async fn run(
     config: tokio_postgres::Config,
     tls: MakeRustlsConnect,
@@ -39,7 +38,10 @@ pub async fn run(
     let mut backoff = Duration::from_millis(250);
     loop {
         let ended = listen(&config, &tls, &handler, &listening, &stop).await;
-        listening.send_replace(false);
+        if listening.send_replace(false) {
+            // It had worked: a new break starts the backoff afresh.
+            backoff = Duration::from_millis(250);
+        }
         match ended {
             Ended::Stopped => return,
             Ended::Broke(why) => {
