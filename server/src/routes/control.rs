@@ -8,10 +8,9 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use tailor_common::{EventBody, JobStatus, JobStatusPayload, StartResponse};
-
-use super::parse_job_id;
 use uuid::Uuid;
 
+use super::parse_job_id;
 use crate::{
     error::ApiError,
     pipeline,
