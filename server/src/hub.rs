@@ -28,7 +28,6 @@ pub struct Hub {
     shutdown: CancellationToken,
     heartbeat: Duration,
     metrics: Arc<Metrics>,
-    poll: Option<Duration>,
 }
 
 /// How often a reader of a shared store looks at the log unwoken: another
@@ -50,14 +49,12 @@ impl Hub {
         shutdown: CancellationToken,
         metrics: Arc<Metrics>,
     ) -> Self {
-        let poll = store.is_shared().then_some(SHARED_POLL);
         Hub {
             store,
             wakers: Mutex::new(HashMap::new()),
             shutdown,
             heartbeat,
             metrics,
-            poll,
         }
     }
 
@@ -76,7 +73,7 @@ impl Hub {
     /// How often readers look at the log without a wake-up; `None` when
     /// every append goes through this hub (a store only this process uses).
     pub fn poll_interval(&self) -> Option<Duration> {
-        self.poll
+        self.store.is_shared().then_some(SHARED_POLL)
     }
 
     /// Wakes the job's readers for an event another instance appended.

@@ -46,6 +46,11 @@ pub struct PipelineContext {
 /// already. The job's log must exist, and in a shared store this instance
 /// must hold the job's run lease (`create`, `claim_run`, `claim_abandoned`).
 pub fn spawn(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs) -> bool {
+    launch(ctx, job_id, inputs, "running the five steps")
+}
+
+/// [`spawn`], saying `why` it runs in the `job_status running` it starts with.
+fn launch(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs, why: &'static str) -> bool {
     let Some(guard) = ctx.runs.claim(job_id) else {
         return false;
     };
@@ -62,7 +67,7 @@ pub fn spawn(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs) -> bool {
                 lost.clone(),
             ))
         });
-        run(&ctx, job_id, inputs, &cancel, &lost).await;
+        run(&ctx, job_id, inputs, why, &cancel, &lost).await;
         if let Some(lease) = lease {
             lease.abort();
         }
@@ -75,11 +80,12 @@ async fn run(
     ctx: &PipelineContext,
     job_id: Uuid,
     inputs: JobInputs,
+    why: &str,
     cancel: &CancellationToken,
     lost: &CancellationToken,
 ) {
     let hub = &ctx.hub;
-    let outcome = run_steps(ctx, job_id, inputs, cancel).await;
+    let outcome = run_steps(ctx, job_id, inputs, why, cancel).await;
     let taken_over = matches!(outcome, Err(Failure::Store(StoreError::NotOwner(_))));
     if lost.is_cancelled() || taken_over {
         // Another instance runs the job now and writes its ending; this
@@ -169,68 +175,43 @@ async fn run_steps(
     ctx: &PipelineContext,
     job_id: Uuid,
     inputs: JobInputs,
+    why: &str,
     cancel: &CancellationToken,
 ) -> Result<engine::Outcome, Failure> {
     let hub = &ctx.hub;
-    publish(
-        hub,
-        job_id,
-        status(JobStatus::Running, "running the five steps"),
-    )
-    .await?;
+    publish(hub, job_id, status(JobStatus::Running, why)).await?;
     let saved = Checkpoints::load(hub, job_id).await?;
-
-    let analysis = match saved.reuse(Step::Analyzing).await? {
-        Some(analysis) => analysis,
-        None => {
-            let analysis = analyze(ctx, job_id, inputs, cancel).await?;
-            saved.save(Step::Analyzing, &analysis).await?;
-            analysis
-        }
-    };
-    let analysis = Arc::new(analysis);
-
+    let analysis = saved
+        .output(Step::Analyzing, analyze(ctx, job_id, inputs, cancel))
+        .await?;
     checkpoint(cancel, Step::Planning)?;
-    let plan = match saved.reuse(Step::Planning).await? {
-        Some(plan) => plan,
-        None => {
-            let a = analysis.clone();
-            let plan = step::run(hub, job_id, Step::Planning, move |r| engine::plan(&a, r)).await?;
-            saved.save(Step::Planning, &plan).await?;
-            plan
-        }
-    };
-    let plan = Arc::new(plan);
-
+    let a = analysis.clone();
+    let plan = saved
+        .output(
+            Step::Planning,
+            step::run(hub, job_id, Step::Planning, move |r| engine::plan(&a, r)),
+        )
+        .await?;
     checkpoint(cancel, Step::Writing)?;
-    let draft = match saved.reuse(Step::Writing).await? {
-        Some(draft) => draft,
-        None => {
-            let (a, p) = (analysis.clone(), plan.clone());
-            let draft = step::run(hub, job_id, Step::Writing, move |r| {
+    let (a, p) = (analysis.clone(), plan.clone());
+    let draft = saved
+        .output(
+            Step::Writing,
+            step::run(hub, job_id, Step::Writing, move |r| {
                 engine::write(&a, &p, r)
-            })
-            .await?;
-            saved.save(Step::Writing, &draft).await?;
-            draft
-        }
-    };
-    let draft = Arc::new(draft);
-
+            }),
+        )
+        .await?;
     checkpoint(cancel, Step::Validating)?;
-    let checks = match saved.reuse(Step::Validating).await? {
-        Some(checks) => checks,
-        None => {
-            let (a, p, d) = (analysis.clone(), plan.clone(), draft.clone());
-            let checks = step::run(hub, job_id, Step::Validating, move |r| {
+    let (a, p, d) = (analysis.clone(), plan.clone(), draft.clone());
+    let checks = saved
+        .output(
+            Step::Validating,
+            step::run(hub, job_id, Step::Validating, move |r| {
                 engine::validate(&a, &p, &d, r)
-            })
-            .await?;
-            saved.save(Step::Validating, &checks).await?;
-            checks
-        }
-    };
-    let checks = Arc::new(checks);
+            }),
+        )
+        .await?;
 
     // Polishing's output is the result itself, saved by `finish_ok`.
     checkpoint(cancel, Step::Polishing)?;

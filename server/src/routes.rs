@@ -37,6 +37,18 @@ pub fn api_router() -> Router<AppState> {
         )
 }
 
+/// The job's state folded from its log; an unknown job is a 404.
+pub(crate) async fn job_state(
+    app: &AppState,
+    id: uuid::Uuid,
+) -> Result<tailor_common::JobState, ApiError> {
+    app.hub
+        .store()
+        .snapshot(id)
+        .await?
+        .ok_or(ApiError::JobNotFound)
+}
+
 /// Job ids in paths: a malformed one is the client's mistake (400), not a 404
 /// or a 500.
 pub(crate) fn parse_job_id(raw: &str) -> Result<uuid::Uuid, ApiError> {

@@ -2,7 +2,7 @@
 //! instance taking a job over, resumes after the last finished step instead
 //! of from the start. Each step's output is saved as JSON when it ends.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, future::Future, sync::Arc};
 
 use serde::{de::DeserializeOwned, Serialize};
 use tailor_common::{Step, StepStatus};
@@ -23,10 +23,25 @@ impl<'a> Checkpoints<'a> {
         Ok(Checkpoints { hub, job_id, saved })
     }
 
+    /// The step's output: kept from an earlier run, or else made by `run`
+    /// (a future polled only then) and kept for the next one.
+    pub async fn output<T, F>(&self, step: Step, run: F) -> Result<Arc<T>, Failure>
+    where
+        T: Serialize + DeserializeOwned,
+        F: Future<Output = Result<T, Failure>>,
+    {
+        if let Some(kept) = self.reuse(step).await? {
+            return Ok(Arc::new(kept));
+        }
+        let made = run.await?;
+        self.save(step, &made).await?;
+        Ok(Arc::new(made))
+    }
+
     /// The step's output from an earlier run, announced on the stream as
     /// completed; `None` if the step must run. An output this build cannot
     /// read (saved by another version) is run again rather than trusted.
-    pub async fn reuse<T: DeserializeOwned>(&self, step: Step) -> Result<Option<T>, Failure> {
+    async fn reuse<T: DeserializeOwned>(&self, step: Step) -> Result<Option<T>, Failure> {
         let Some(saved) = self.saved.get(&step) else {
             return Ok(None);
         };
@@ -48,7 +63,7 @@ impl<'a> Checkpoints<'a> {
         Ok(Some(value))
     }
 
-    pub async fn save<T: Serialize>(&self, step: Step, output: &T) -> Result<(), Failure> {
+    async fn save<T: Serialize>(&self, step: Step, output: &T) -> Result<(), Failure> {
         let data = serde_json::to_value(output)
             .map_err(|e| Failure::internal(Some(step), format!("checkpoint: {e}")))?;
         self.hub

@@ -3,13 +3,15 @@
 
 use std::{sync::Arc, time::Duration};
 
-use tailor_common::{EventBody, JobStatus, JobStatusPayload};
 use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::{spawn, PipelineContext};
+use super::{launch, PipelineContext};
 use crate::{hub::Hub, store::Lease};
+
+/// The reason of the `job_status running` a taken-over job starts with.
+const TAKEN_OVER: &str = "resumed: the server running this job stopped, another took it over";
 
 /// Renews the run's lease three times per lease period until aborted.
 /// Cancels the run when someone asked for that (from any instance), and
@@ -77,23 +79,7 @@ async fn resume(ctx: &PipelineContext, job_id: Uuid) {
         }
     };
     tracing::warn!(job = %job_id, "taking over a job whose instance stopped renewing its lease");
-    let said = ctx
-        .hub
-        .publish(
-            job_id,
-            EventBody::JobStatus(JobStatusPayload {
-                status: JobStatus::Running,
-                reason: Some(
-                    "resumed: the server running this job stopped, another took it over".into(),
-                ),
-            }),
-        )
-        .await;
-    if let Err(e) = said {
-        tracing::warn!(job = %job_id, error = %e, "could not record a takeover");
-        return;
-    }
-    if spawn(ctx.clone(), job_id, inputs) {
+    if launch(ctx.clone(), job_id, inputs, TAKEN_OVER) {
         ctx.hub.metrics().job_taken_over();
     }
 }

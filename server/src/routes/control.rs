@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tailor_common::{EventBody, JobStatus, JobStatusPayload, StartResponse};
 use uuid::Uuid;
 
-use super::parse_job_id;
+use super::{job_state, parse_job_id};
 use crate::{
     error::ApiError,
     pipeline,
@@ -25,12 +25,7 @@ pub async fn cancel(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
-    let state = app
-        .hub
-        .store()
-        .snapshot(id)
-        .await?
-        .ok_or(ApiError::JobNotFound)?;
+    let state = job_state(&app, id).await?;
     // Here, or on whichever instance sharing the store runs it.
     if state.is_done() || !(app.runs.cancel(id) || app.hub.store().request_cancel(id).await?) {
         return Err(ApiError::JobFinished);
@@ -50,8 +45,8 @@ pub async fn retry(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
+    let state = job_state(&app, id).await?;
     let store = app.hub.store();
-    let state = store.snapshot(id).await?.ok_or(ApiError::JobNotFound)?;
     if !state.is_done() || app.runs.is_running(id) {
         return Err(ApiError::JobRunning);
     }

@@ -4,7 +4,7 @@ use axum::{
     Json,
 };
 
-use super::parse_job_id;
+use super::{job_state, parse_job_id};
 use crate::{error::ApiError, outcome, state::AppState};
 
 /// `GET /api/jobs/{id}/snapshot`: the reducer's state over the job's log.
@@ -12,13 +12,7 @@ pub async fn snapshot(
     State(app): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let id = parse_job_id(&id)?;
-    let state = app
-        .hub
-        .store()
-        .snapshot(id)
-        .await?
-        .ok_or(ApiError::JobNotFound)?;
+    let state = job_state(&app, parse_job_id(&id)?).await?;
     Ok(Json(state).into_response())
 }
 

@@ -22,7 +22,7 @@ use tailor_common::Envelope;
 use tokio::{sync::watch, time::Instant};
 use uuid::Uuid;
 
-use super::parse_job_id;
+use super::{job_state, parse_job_id};
 use crate::{
     error::ApiError,
     hub::{now_ms, Hub},
@@ -52,11 +52,7 @@ pub async fn stream_job(
     let hub = app.hub.clone();
     // Subscribe before the first read, so nothing appended after it is missed.
     let wake = hub.subscribe(job_id);
-    let snapshot = hub
-        .store()
-        .snapshot(job_id)
-        .await?
-        .ok_or(ApiError::JobNotFound)?;
+    let snapshot = job_state(&app, job_id).await?;
     if snapshot.is_done() && cursor >= snapshot.last_seq {
         // The job is over and the client has all of it: 204 stops EventSource.
         return Ok(StatusCode::NO_CONTENT.into_response());

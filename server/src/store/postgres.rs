@@ -360,6 +360,7 @@ impl JobStore for PgStore {
         now_ms: i64,
     ) -> Result<Envelope, StoreError> {
         let (kind, payload) = encode_body(&body)?;
+        let mut body = body;
         let client = self.client().await?;
         // Optimistic: the event is written against the state this instance
         // expects (usually cached from its own last append), in one
@@ -382,7 +383,7 @@ impl JobStore for PgStore {
             }
             let expected = state.last_seq;
             let mut next = state;
-            let event = Envelope::new(job_id, expected + 1, now_ms, body.clone());
+            let event = Envelope::new(job_id, expected + 1, now_ms, body);
             next.apply(&event);
             if self
                 .try_append(&client, &next, &event, kind, &payload)
@@ -391,6 +392,7 @@ impl JobStore for PgStore {
                 self.keep_state(next);
                 return Ok(event);
             }
+            body = event.body;
             let row = client
                 .query_opt(
                     "SELECT last_seq, owner FROM tailor_jobs WHERE id = $1",
