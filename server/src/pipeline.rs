@@ -250,7 +250,10 @@ async fn analyze(
         }
     };
     analyzing
-        .work(move |r| engine::analyze(&resume, &job, r))
+        .work(move |r| {
+            let read = engine::read_resume(&resume)?;
+            engine::analyze(&read, &job, r)
+        })
         .await
 }
 
