@@ -57,6 +57,10 @@ pub struct ServeArgs {
     /// long a job whose instance died waits before another takes it over.
     #[arg(long, env = "TAILOR_LEASE_SECS", default_value_t = 15.0, value_parser = parse_lease)]
     pub lease_secs: f64,
+    /// The program that reads resume files, run as `PROGRAM parse-worker`;
+    /// default: this binary. (Tests point it at the built `tailor`.)
+    #[arg(long, env = "TAILOR_READER_EXE", hide = true)]
+    pub reader_exe: Option<PathBuf>,
 }
 
 fn parse_lease(s: &str) -> Result<f64, String> {
@@ -80,6 +84,13 @@ impl ServeArgs {
     pub fn finished_ttl(&self) -> Duration {
         Duration::from_secs(self.finished_ttl_secs)
     }
+
+    /// The parse worker's program: the flag, else the running binary.
+    pub fn reader_exe(&self) -> PathBuf {
+        self.reader_exe.clone().unwrap_or_else(|| {
+            crate::parse_worker::ParseWorkers::current_exe().unwrap_or_else(|_| "tailor".into())
+        })
+    }
 }
 
 impl Default for ServeArgs {
@@ -94,6 +105,7 @@ impl Default for ServeArgs {
             finished_ttl_secs: 3600,
             max_running_jobs: 32,
             lease_secs: 15.0,
+            reader_exe: None,
         }
     }
 }

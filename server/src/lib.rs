@@ -11,6 +11,7 @@ pub mod fetch;
 pub mod hub;
 pub mod metrics;
 pub mod outcome;
+pub mod parse_worker;
 pub mod pipeline;
 pub mod routes;
 pub mod state;
@@ -26,8 +27,8 @@ use tokio_util::sync::CancellationToken;
 use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
 
 use crate::{
-    config::ServeArgs, error::ApiError, hub::Hub, metrics::Metrics, state::AppState,
-    store::JobStore,
+    config::ServeArgs, error::ApiError, hub::Hub, metrics::Metrics, parse_worker::ParseWorkers,
+    state::AppState, store::JobStore,
 };
 
 /// Everything the server needs, wired together.
@@ -46,12 +47,18 @@ pub fn build_state(
     ));
     let runs = Arc::new(pipeline::Runs::default());
     hub.store().set_notice_handler(notice_handler(&hub, &runs));
+    let readers = Arc::new(ParseWorkers::new(
+        config.reader_exe(),
+        parse_worker::Limits::default(),
+        metrics.clone(),
+    ));
     AppState {
         leptos_options,
         hub,
         metrics,
         config: Arc::new(config),
         runs,
+        readers,
     }
 }
 

@@ -7,6 +7,7 @@ use crate::{
     config::ServeArgs,
     hub::Hub,
     metrics::Metrics,
+    parse_worker::ParseWorkers,
     pipeline::{PipelineContext, Runs},
 };
 
@@ -18,6 +19,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub config: Arc<ServeArgs>,
     pub runs: Arc<Runs>,
+    /// Where resume files are read: never in this process.
+    pub readers: Arc<ParseWorkers>,
 }
 
 impl AppState {
@@ -25,6 +28,7 @@ impl AppState {
         PipelineContext {
             hub: self.hub.clone(),
             runs: self.runs.clone(),
+            readers: self.readers.clone(),
             allow_private_urls: self.config.allow_private_urls,
             lease: self.config.lease(),
             max_running_jobs: self.config.max_running_jobs,
