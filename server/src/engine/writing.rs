@@ -138,9 +138,7 @@ fn most_recent_title(r: &Resume) -> Option<String> {
 /// separators, and short.
 fn clean_title(t: &str) -> Option<String> {
     let t = t.replace(['*', '_', '`'], "");
-    let cut = t
-        .find(|c: char| matches!(c, '(' | '|' | '[' | '@'))
-        .unwrap_or(t.len());
+    let cut = t.find(['(', '|', '[', '@']).unwrap_or(t.len());
     let t = t[..cut]
         .trim()
         .trim_end_matches([',', ';', ':', '-', '–'])
