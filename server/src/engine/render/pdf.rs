@@ -1,69 +1,69 @@
-//! PDF rendering with the standard Helvetica fonts (no embedding needed):
-//! single column, real text (selectable, parseable), US Letter.
+//! PDF rendering: single column, real text (selectable, parseable by an
+//! ATS), US Letter, in DejaVu Sans embedded as a subset, so every name prints
+//! as written ("Boğaziçi", "José Müller", "Łódź"). krilla writes the file
+//! (shaping, subsetting, the ToUnicode map text extraction needs); the
+//! layout here only decides where each line goes.
 
-use pdf_extract::content::{Content, Operation};
-use pdf_extract::{Dictionary, Document, Object, Stream, StringFormat};
+use std::sync::OnceLock;
+
+use krilla::geom::{PathBuilder, Point};
+use krilla::page::PageSettings;
+use krilla::paint::Stroke;
+use krilla::text::{Font, TextDirection};
+use krilla::Document;
 
 use super::{contact_line, name_line};
 use crate::engine::resume::Resume;
 
-const PAGE_W: f64 = 612.0;
-const PAGE_H: f64 = 792.0;
-const MARGIN: f64 = 54.0;
+const PAGE_W: f32 = 612.0;
+const PAGE_H: f32 = 792.0;
+const MARGIN: f32 = 54.0;
 
-/// Helvetica advance widths (1/1000 em) for ASCII 32..=126.
-const HELV: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
-    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
-    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
-    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
-    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-];
+/// DejaVu Sans (Bitstream Vera / DejaVu licence, beside the files).
+static REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
 
-fn width(s: &str, size: f64, bold: bool) -> f64 {
-    let w: f64 = s
-        .chars()
-        .map(|c| {
-            let i = c as u32;
-            if (32..=126).contains(&i) {
-                HELV[(i - 32) as usize] as f64
-            } else {
-                556.0
-            }
-        })
-        .sum();
-    w * size / 1000.0 * if bold { 1.08 } else { 1.0 }
+/// A face's advance widths, for wrapping lines.
+struct Metrics {
+    face: ttf_parser::Face<'static>,
+    per_em: f32,
 }
 
-/// Encode text as WinAnsi bytes (what the standard fonts use).
-fn winansi(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len());
-    for c in s.chars() {
-        let b = match c {
-            '\u{20}'..='\u{7e}' => c as u8,
-            '\u{a0}'..='\u{ff}' => c as u32 as u8,
-            '•' => 0x95,
-            '–' => 0x96,
-            '—' => 0x97,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '…' => 0x85,
-            '€' => 0x80,
-            '™' => 0x99,
-            c if c.is_whitespace() => b' ',
-            c if (c as u32) < 0x20 => continue,
-            // Icons and scripts the base fonts lack.
-            c if (c as u32) >= 0x2000 => continue,
-            _ => b'?',
-        };
-        out.push(b);
+impl Metrics {
+    fn of(bytes: &'static [u8]) -> Metrics {
+        let face = ttf_parser::Face::parse(bytes, 0).expect("the bundled font parses");
+        let per_em = f32::from(face.units_per_em());
+        Metrics { face, per_em }
     }
-    out
+
+    fn width(&self, s: &str, size: f32) -> f32 {
+        let fallback = self.face.glyph_index('?');
+        let units: f32 = s
+            .chars()
+            .map(|c| {
+                self.face
+                    .glyph_index(c)
+                    .or(fallback)
+                    .and_then(|g| self.face.glyph_hor_advance(g))
+                    .map_or(0.0, f32::from)
+            })
+            .sum();
+        units * size / self.per_em
+    }
 }
 
-fn wrap(text: &str, size: f64, bold: bool, max_w: f64) -> Vec<String> {
+fn metrics(bold: bool) -> &'static Metrics {
+    static R: OnceLock<Metrics> = OnceLock::new();
+    static B: OnceLock<Metrics> = OnceLock::new();
+    if bold {
+        B.get_or_init(|| Metrics::of(BOLD))
+    } else {
+        R.get_or_init(|| Metrics::of(REGULAR))
+    }
+}
+
+fn wrap(text: &str, size: f32, bold: bool, max_w: f32) -> Vec<String> {
+    let m = metrics(bold);
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {
@@ -72,7 +72,7 @@ fn wrap(text: &str, size: f64, bold: bool, max_w: f64) -> Vec<String> {
         } else {
             format!("{cur} {word}")
         };
-        if width(&cand, size, bold) <= max_w || cur.is_empty() {
+        if m.width(&cand, size) <= max_w || cur.is_empty() {
             cur = cand;
         } else {
             lines.push(std::mem::take(&mut cur));
@@ -85,86 +85,86 @@ fn wrap(text: &str, size: f64, bold: bool, max_w: f64) -> Vec<String> {
     lines
 }
 
-struct Writer {
-    pages: Vec<Vec<Operation>>,
-    y: f64,
+/// What goes on a page, in PDF points from the top-left corner.
+enum Mark {
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        text: String,
+    },
+    Rule {
+        y: f32,
+    },
 }
 
-impl Writer {
+/// Lays lines out top to bottom, starting a page when one is full.
+struct Layout {
+    pages: Vec<Vec<Mark>>,
+    /// The baseline of the last line, from the top.
+    y: f32,
+}
+
+impl Layout {
     fn new() -> Self {
-        Writer {
+        Layout {
             pages: vec![Vec::new()],
-            y: PAGE_H - MARGIN,
+            y: MARGIN,
         }
     }
-    fn ensure(&mut self, h: f64) {
-        if self.y - h < MARGIN {
+
+    fn ensure(&mut self, h: f32) {
+        if self.y + h > PAGE_H - MARGIN {
             self.pages.push(Vec::new());
-            self.y = PAGE_H - MARGIN;
+            self.y = MARGIN;
         }
     }
-    fn text_at(&mut self, x: f64, s: &str, size: f64, bold: bool) {
-        let ops = self.pages.last_mut().expect("a page");
-        ops.push(Operation::new("BT", vec![]));
-        ops.push(Operation::new(
-            "Tf",
-            vec![
-                Object::Name(if bold { b"F2".to_vec() } else { b"F1".to_vec() }),
-                size.into(),
-            ],
-        ));
-        ops.push(Operation::new("Td", vec![x.into(), self.y.into()]));
-        ops.push(Operation::new(
-            "Tj",
-            vec![Object::String(winansi(s), StringFormat::Literal)],
-        ));
-        ops.push(Operation::new("ET", vec![]));
+
+    fn mark(&mut self, m: Mark) {
+        self.pages.last_mut().expect("a page").push(m);
     }
-    fn para(&mut self, s: &str, size: f64, bold: bool, indent: f64, bullet: bool) {
+
+    fn para(&mut self, s: &str, size: f32, bold: bool, indent: f32, bullet: bool) {
         let lh = size * 1.3;
         let max_w = PAGE_W - 2.0 * MARGIN - indent;
         for (i, line) in wrap(s, size, bold, max_w).into_iter().enumerate() {
             self.ensure(lh);
-            self.y -= lh;
+            self.y += lh;
             if bullet && i == 0 {
-                self.text_at(MARGIN + indent - 10.0, "•", size, false);
+                let y = self.y;
+                self.mark(Mark::Text {
+                    x: MARGIN + indent - 10.0,
+                    y,
+                    size,
+                    bold: false,
+                    text: "•".into(),
+                });
             }
-            self.text_at(MARGIN + indent, &line, size, bold);
+            let y = self.y;
+            self.mark(Mark::Text {
+                x: MARGIN + indent,
+                y,
+                size,
+                bold,
+                text: line,
+            });
         }
     }
+
     fn rule(&mut self) {
-        let y = self.y - 3.0;
-        let ops = self.pages.last_mut().expect("a page");
-        ops.push(Operation::new("w", vec![0.5.into()]));
-        ops.push(Operation::new("m", vec![MARGIN.into(), y.into()]));
-        ops.push(Operation::new(
-            "l",
-            vec![(PAGE_W - MARGIN).into(), y.into()],
-        ));
-        ops.push(Operation::new("S", vec![]));
-        self.y -= 6.0;
+        let y = self.y + 3.0;
+        self.mark(Mark::Rule { y });
+        self.y += 6.0;
     }
-}
-
-fn name(n: &str) -> Object {
-    Object::Name(n.as_bytes().to_vec())
-}
-
-fn font(base: &str) -> Dictionary {
-    let mut d = Dictionary::new();
-    d.set("Type", name("Font"));
-    d.set("Subtype", name("Type1"));
-    d.set("BaseFont", name(base));
-    d.set("Encoding", name("WinAnsiEncoding"));
-    d
 }
 
 /// A PDF of the resume. Deterministic: no dates or ids in the file.
 pub fn render(r: &Resume) -> Vec<u8> {
-    let mut w = Writer::new();
+    let mut w = Layout::new();
     if let Some(n) = name_line(r) {
         w.para(&n, 18.0, true, 0.0, false);
-        w.y -= 2.0;
+        w.y += 2.0;
     }
     for h in &r.headline {
         w.para(h, 11.0, true, 0.0, false);
@@ -174,7 +174,7 @@ pub fn render(r: &Resume) -> Vec<u8> {
         w.para(&c, 10.0, false, 0.0, false);
     }
     for s in &r.sections {
-        w.y -= 8.0;
+        w.y += 8.0;
         w.ensure(40.0);
         w.para(&s.heading.to_uppercase(), 12.0, true, 0.0, false);
         w.rule();
@@ -182,7 +182,7 @@ pub fn render(r: &Resume) -> Vec<u8> {
             for (i, h) in b.header.iter().enumerate() {
                 let bold = i == 0 && b.role.is_some();
                 if bold {
-                    w.y -= 3.0;
+                    w.y += 3.0;
                 }
                 w.para(h, 10.5, bold, 0.0, false);
             }
@@ -191,49 +191,58 @@ pub fn render(r: &Resume) -> Vec<u8> {
             }
         }
     }
+    write(w.pages)
+}
 
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let f1 = doc.add_object(font("Helvetica"));
-    let f2 = doc.add_object(font("Helvetica-Bold"));
-    let mut fonts = Dictionary::new();
-    fonts.set("F1", Object::Reference(f1));
-    fonts.set("F2", Object::Reference(f2));
-    let mut res = Dictionary::new();
-    res.set("Font", Object::Dictionary(fonts));
-    let res_id = doc.add_object(res);
-    let mut kids = Vec::new();
-    for ops in std::mem::take(&mut w.pages) {
-        let content = Content { operations: ops };
-        let stream = Stream::new(Dictionary::new(), content.encode().unwrap_or_default());
-        let cid = doc.add_object(stream);
-        let mut page = Dictionary::new();
-        page.set("Type", name("Page"));
-        page.set("Parent", Object::Reference(pages_id));
-        page.set("Contents", Object::Reference(cid));
-        let pid = doc.add_object(page);
-        kids.push(Object::Reference(pid));
+fn write(pages: Vec<Vec<Mark>>) -> Vec<u8> {
+    let font = |bytes: &'static [u8]| Font::new(bytes.into(), 0).expect("the bundled font loads");
+    let (regular, bold) = (font(REGULAR), font(BOLD));
+    let mut doc = Document::new();
+    for marks in pages {
+        let mut page =
+            doc.start_page_with(PageSettings::from_wh(PAGE_W, PAGE_H).expect("a page size"));
+        let mut surface = page.surface();
+        for m in marks {
+            match m {
+                Mark::Text {
+                    x,
+                    y,
+                    size,
+                    bold: b,
+                    text,
+                } => surface.draw_text(
+                    Point::from_xy(x, y),
+                    if b { bold.clone() } else { regular.clone() },
+                    size,
+                    &text,
+                    false,
+                    TextDirection::Auto,
+                ),
+                Mark::Rule { y } => {
+                    let mut path = PathBuilder::new();
+                    path.move_to(MARGIN, y);
+                    path.line_to(PAGE_W - MARGIN, y);
+                    if let Some(path) = path.finish() {
+                        surface.set_fill(None);
+                        surface.set_stroke(Some(Stroke {
+                            width: 0.5,
+                            ..Stroke::default()
+                        }));
+                        surface.draw_path(&path);
+                        surface.set_stroke(None);
+                    }
+                }
+            }
+        }
+        surface.finish();
+        page.finish();
     }
-    let mut pages = Dictionary::new();
-    pages.set("Type", name("Pages"));
-    pages.set("Count", Object::Integer(kids.len() as i64));
-    pages.set("Kids", Object::Array(kids));
-    pages.set("Resources", Object::Reference(res_id));
-    pages.set(
-        "MediaBox",
-        Object::Array(vec![0.into(), 0.into(), PAGE_W.into(), PAGE_H.into()]),
-    );
-    doc.objects.insert(pages_id, Object::Dictionary(pages));
-    let mut catalog = Dictionary::new();
-    catalog.set("Type", name("Catalog"));
-    catalog.set("Pages", Object::Reference(pages_id));
-    let cat_id = doc.add_object(catalog);
-    doc.trailer.set("Root", Object::Reference(cat_id));
-    doc.compress();
-    let mut out = Vec::new();
-    // Writing to a Vec cannot fail.
-    let _ = doc.save_to(&mut out);
-    out
+    // Every input is our own text in our own fonts: nothing here can fail
+    // but a bug, and a download must not take the server down for one.
+    doc.finish().unwrap_or_else(|e| {
+        tracing::error!(error = ?e, "could not write a PDF");
+        Vec::new()
+    })
 }
 
 #[cfg(test)]
@@ -245,11 +254,27 @@ mod tests {
     fn renders_a_pdf_our_reader_reads_back() {
         let r = parse_text("Jo Bloggs\njo@x.com | (555) 123-4567\n\nExperience:\nAnalyst | Acme | 2019 - 2021\n- Wrote SQL reports for 12 teams across three regions, cutting the monthly close by 2 days\n\nSkills:\nSQL, Excel\n");
         let bytes = render(&r);
-        assert!(bytes.starts_with(b"%PDF-1.5"));
+        assert!(bytes.starts_with(b"%PDF-"));
         assert_eq!(bytes, render(&r), "deterministic");
         let text = pdf_to_text(&bytes).unwrap();
         assert!(text.contains("Jo Bloggs"), "{text}");
         assert!(text.contains("EXPERIENCE"), "{text}");
         assert!(text.contains("Wrote SQL reports"), "{text}");
+    }
+
+    #[test]
+    fn every_name_prints_as_written() {
+        let r = parse_text("José Müller\njose@example.org\n\nExperience:\nIngeniero | Boğaziçi Üniversitesi | 2019 - 2021\n- Led a team in Łódź and Göteborg, Ørsted and Ærø\n\nSkills:\nSQL\n");
+        let text = pdf_to_text(&render(&r)).unwrap();
+        for want in [
+            "José Müller",
+            "Boğaziçi Üniversitesi",
+            "Łódź",
+            "Göteborg",
+            "Ørsted",
+            "Ærø",
+        ] {
+            assert!(text.contains(want), "{want} not in {text}");
+        }
     }
 }
