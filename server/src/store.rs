@@ -106,8 +106,8 @@ pub fn result_title(result: &serde_json::Value) -> Option<String> {
 /// The score the history page shows: after tailoring if known, else before.
 pub fn match_score(state: &JobState) -> Option<f64> {
     state
-        .metric("match_score_after")
-        .or_else(|| state.metric("match_score_before"))
+        .metric(tailor_common::metric_keys::MATCH_SCORE_AFTER)
+        .or_else(|| state.metric(tailor_common::metric_keys::MATCH_SCORE_BEFORE))
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -121,8 +121,10 @@ async fn a_killed_instances_job_is_finished_by_another_and_streamed_from_it() {
     let Some(db) = TestDatabase::create().await else {
         return;
     };
+    // One browser, talking to both instances: its jobs are its own on each.
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
+        .cookie_store(true)
         .build()
         .unwrap();
     let mut doomed = Instance::spawn(&db.url);
