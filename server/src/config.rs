@@ -1,5 +1,5 @@
 //! Command-line flags, each with an environment fallback (the names scripts
-//! and tests rely on are fixed by DESIGN.md).
+//! and tests rely on are fixed by ARCHITECTURE.md).
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 

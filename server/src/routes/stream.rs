@@ -1,6 +1,6 @@
 //! `GET /api/jobs/{id}/stream`: a job's events as Server-Sent Events.
 //!
-//! Framing (DESIGN.md): `id:` = seq, `event:` = type, `data:` = the JSON
+//! Framing (ARCHITECTURE.md): `id:` = seq, `event:` = type, `data:` = the JSON
 //! envelope. A heartbeat has `event: heartbeat` and a `data:` line but no
 //! `id:`, so it never moves the browser's cursor. `retry:` goes once, first.
 //! The response ends after `done`; the client must close its EventSource
