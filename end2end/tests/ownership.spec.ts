@@ -21,6 +21,13 @@ async function startAndFinish(page: Page, resume: string): Promise<string> {
 test("each browser sees only its own jobs, and a share link opens one read-only", async ({ browser }) => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
+  // The strict CSP must not get in the pages' way: any refusal is a failure.
+  const refusals: string[] = [];
+  for (const page of [alice, bob]) {
+    page.on("console", (m) => {
+      if (m.text().includes("Content Security Policy")) refusals.push(m.text());
+    });
+  }
   const aliceJob = await startAndFinish(alice, "resumes/gdg_data_analyst.txt");
   const bobJob = await startAndFinish(bob, "resumes/gdg_data_analyst.txt");
 
@@ -68,4 +75,5 @@ test("each browser sees only its own jobs, and a share link opens one read-only"
   expect(gone?.status()).toBe(404);
   await expect(bob.getByRole("heading", { name: "No results for this job" })).toBeVisible();
   expect((await alice.request.get(`/api/jobs/${aliceJob}/result`)).status()).toBe(200);
+  expect(refusals).toEqual([]);
 });
