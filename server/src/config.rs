@@ -86,6 +86,10 @@ pub struct ServeArgs {
     /// Most HTTP connections open at once; more wait to be accepted.
     #[arg(long, env = "TAILOR_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub max_connections: u64,
+    /// The program that reads resume files, run as `PROGRAM parse-worker`;
+    /// default: this binary. (Tests point it at the built `tailor`.)
+    #[arg(long, env = "TAILOR_READER_EXE", hide = true)]
+    pub reader_exe: Option<PathBuf>,
 }
 
 fn parse_lease(s: &str) -> Result<f64, String> {
@@ -132,6 +136,13 @@ impl ServeArgs {
         self.password = password;
         Ok(())
     }
+
+    /// The parse worker's program: the flag, else the running binary.
+    pub fn reader_exe(&self) -> PathBuf {
+        self.reader_exe.clone().unwrap_or_else(|| {
+            crate::parse_worker::ParseWorkers::current_exe().unwrap_or_else(|_| "tailor".into())
+        })
+    }
 }
 
 impl Default for ServeArgs {
@@ -153,6 +164,7 @@ impl Default for ServeArgs {
             adopt_unowned: false,
             header_timeout_secs: 10,
             max_connections: 512,
+            reader_exe: None,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod http;
 pub mod hub;
 pub mod metrics;
 pub mod outcome;
+pub mod parse_worker;
 pub mod pipeline;
 pub mod routes;
 pub mod state;
@@ -35,8 +36,8 @@ use tokio_util::sync::CancellationToken;
 use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
 
 use crate::{
-    config::ServeArgs, error::ApiError, hub::Hub, metrics::Metrics, state::AppState,
-    store::JobStore,
+    config::ServeArgs, error::ApiError, hub::Hub, metrics::Metrics, parse_worker::ParseWorkers,
+    state::AppState, store::JobStore,
 };
 
 /// Everything the server needs, wired together.
@@ -55,6 +56,11 @@ pub fn build_state(
     ));
     let runs = Arc::new(pipeline::Runs::default());
     hub.store().set_notice_handler(notice_handler(&hub, &runs));
+    let readers = Arc::new(ParseWorkers::new(
+        config.reader_exe(),
+        parse_worker::Limits::default(),
+        metrics.clone(),
+    ));
     AppState {
         leptos_options,
         hub,
@@ -62,6 +68,7 @@ pub fn build_state(
         hosts: Arc::new(defences::HostPolicy::from_config(&config)),
         config: Arc::new(config),
         runs,
+        readers,
     }
 }
 

@@ -7,14 +7,28 @@ use leptos::config::get_configuration;
 use tailor_server::{
     build_state,
     config::{Cli, Command, ServeArgs},
-    router, start_background_work,
+    parse_worker, router, start_background_work,
     store::{self, StoreKind},
 };
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    // A parse worker (the server re-executing itself to read one untrusted
+    // file) starts nothing else: no runtime, no logging, no flags.
+    let mut args = std::env::args();
+    if args.nth(1).as_deref() == Some(parse_worker::SUBCOMMAND) {
+        let limits = args.next().unwrap_or_default();
+        std::process::exit(parse_worker::child::main(&limits));
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?
+        .block_on(async_main())
+}
+
+async fn async_main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()

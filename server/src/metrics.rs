@@ -1,6 +1,7 @@
 //! Prometheus metrics at `/metrics`: counters kept in atomics and rendered
 //! in the text exposition format, no registry crate needed for a handful.
 
+use crate::engine::ReaderFailure;
 use std::sync::{
     atomic::{AtomicU64, Ordering::Relaxed},
     Arc,
@@ -18,6 +19,8 @@ pub struct Metrics {
     streams_resumed: AtomicU64,
     streams_active: AtomicU64,
     delivery: Histogram,
+    /// Parse workers stopped, by cause (`ReaderFailure::ALL` order).
+    readers_killed: [AtomicU64; ReaderFailure::ALL.len()],
 }
 
 /// Publish-to-deliver latency of live events, in seconds.
@@ -107,6 +110,13 @@ impl Metrics {
         self.delivery.observe(seconds);
     }
 
+    /// A parse worker was stopped or died reading a file.
+    pub fn parse_worker_killed(&self, cause: ReaderFailure) {
+        if let Some(i) = ReaderFailure::ALL.iter().position(|c| *c == cause) {
+            self.readers_killed[i].fetch_add(1, Relaxed);
+        }
+    }
+
     pub fn event_published(&self) {
         self.events_published.fetch_add(1, Relaxed);
     }
@@ -173,6 +183,16 @@ impl Metrics {
             out.push_str(&format!(
                 "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {}\n",
                 value.load(Relaxed)
+            ));
+        }
+        out.push_str(
+            "# HELP tailor_parse_workers_killed_total Resume readers stopped or dead, by cause.\n# TYPE tailor_parse_workers_killed_total counter\n",
+        );
+        for (cause, n) in ReaderFailure::ALL.iter().zip(&self.readers_killed) {
+            out.push_str(&format!(
+                "tailor_parse_workers_killed_total{{cause=\"{}\"}} {}\n",
+                cause.as_str(),
+                n.load(Relaxed)
             ));
         }
         self.delivery.render(

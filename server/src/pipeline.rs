@@ -24,6 +24,7 @@ use uuid::Uuid;
 use crate::{
     engine,
     hub::Hub,
+    parse_worker::ParseWorkers,
     store::{JobInputs, StoreError},
 };
 
@@ -40,6 +41,8 @@ pub struct PipelineContext {
     /// How long a run's lease lasts in a shared store.
     pub lease: Duration,
     pub max_running_jobs: usize,
+    /// Reads resume files in disposable worker processes.
+    pub readers: Arc<ParseWorkers>,
 }
 
 /// Starts the job's pipeline on its own task; `false` if it is running
@@ -234,12 +237,22 @@ async fn analyze(
         bytes: inputs.resume.bytes,
     };
     let analyzing = step::begin(&ctx.hub, job_id, Step::Analyzing, None).await?;
-    let fetched = tokio::select! {
-        job = job_source::resolve(&analyzing, ctx.allow_private_urls, inputs.job_text, inputs.job_url) => job,
+    // The posting fetched (or taken as pasted), then the resume file read
+    // in a worker process; a cancel stops either, killing the worker.
+    let prepared = tokio::select! {
+        prepared = async {
+            let job = job_source::resolve(&analyzing, ctx.allow_private_urls, inputs.job_text, inputs.job_url).await?;
+            analyzing.say(reading_detail(&resume)).await?;
+            let read = ctx.readers.read(&resume).await.map_err(|error| Failure::Engine {
+                step: Step::Analyzing,
+                error,
+            })?;
+            Ok((job, read))
+        } => prepared,
         _ = cancel.cancelled() => Err(Failure::Canceled { step: Step::Analyzing }),
     };
-    let job = match fetched {
-        Ok(job) => job,
+    let (job, read) = match prepared {
+        Ok(prepared) => prepared,
         Err(failure) => {
             let (status, detail) = match failure {
                 Failure::Canceled { .. } => (StepStatus::Skipped, "Canceled".to_string()),
@@ -250,11 +263,19 @@ async fn analyze(
         }
     };
     analyzing
-        .work(move |r| {
-            let read = engine::read_resume(&resume)?;
-            engine::analyze(&read, &job, r)
-        })
+        .work(move |r| engine::analyze(&read, &job, r))
         .await
+}
+
+/// What the Processing page says while the worker reads the file.
+fn reading_detail(resume: &engine::ResumeInput) -> String {
+    match engine::detect_format(resume) {
+        Ok(format) => format!(
+            "Reading your {} in an isolated reader",
+            format.as_str().to_uppercase()
+        ),
+        Err(_) => "Reading your resume in an isolated reader".to_string(),
+    }
 }
 
 async fn finish_ok(hub: &Hub, job_id: Uuid, outcome: engine::Outcome) -> Result<(), Failure> {

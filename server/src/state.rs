@@ -7,6 +7,7 @@ use crate::{
     config::ServeArgs,
     hub::Hub,
     metrics::Metrics,
+    parse_worker::ParseWorkers,
     pipeline::{PipelineContext, Runs},
 };
 
@@ -20,6 +21,8 @@ pub struct AppState {
     pub runs: Arc<Runs>,
     /// The host names this server answers to.
     pub hosts: Arc<crate::defences::HostPolicy>,
+    /// Where resume files are read: never in this process.
+    pub readers: Arc<ParseWorkers>,
 }
 
 impl AppState {
@@ -27,6 +30,7 @@ impl AppState {
         PipelineContext {
             hub: self.hub.clone(),
             runs: self.runs.clone(),
+            readers: self.readers.clone(),
             allow_private_urls: self.config.allow_private_urls,
             lease: self.config.lease(),
             max_running_jobs: self.config.max_running_jobs,

@@ -13,6 +13,7 @@ use tailor_common::{
 use tailor_server::{
     hub::{now_ms, Hub},
     metrics::Metrics,
+    parse_worker::{Limits, ParseWorkers},
     pipeline::{self, PipelineContext, Runs},
     store::{JobInputs, JobStore, ResumeUpload, SqliteStore},
 };
@@ -20,17 +21,23 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 fn context(store: Arc<dyn JobStore>) -> PipelineContext {
+    let metrics = Arc::new(Metrics::default());
     PipelineContext {
         hub: Arc::new(Hub::new(
             store,
             Duration::from_secs(15),
             CancellationToken::new(),
-            Arc::new(Metrics::default()),
+            metrics.clone(),
         )),
         runs: Arc::new(Runs::default()),
         allow_private_urls: true,
         lease: Duration::from_secs(15),
         max_running_jobs: 4,
+        readers: Arc::new(ParseWorkers::new(
+            common::test_args().reader_exe(),
+            Limits::default(),
+            metrics,
+        )),
     }
 }
 

@@ -256,7 +256,7 @@ async fn sqlite_server(dir: &std::path::Path, config: ServeArgs) -> (TestServer,
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_store_keeps_a_hash_of_the_owner_token_not_the_token() {
     let dir = tempfile::tempdir().unwrap();
-    let (server, store) = sqlite_server(dir.path(), ServeArgs::default()).await;
+    let (server, store) = sqlite_server(dir.path(), common::test_args()).await;
     let response = server
         .client
         .post(server.url(paths::START))
@@ -334,7 +334,7 @@ async fn unowned_jobs_are_reached_only_by_adoption() {
             .unwrap();
     }
     // Without --adopt-unowned nobody reaches it.
-    let (server, store) = sqlite_server(dir.path(), ServeArgs::default()).await;
+    let (server, store) = sqlite_server(dir.path(), common::test_args()).await;
     let (_, list) = call(&server, &server.client, Method::GET, paths::JOBS).await;
     assert_eq!(list["jobs"], Value::Array(vec![]));
     assert_eq!(
@@ -355,7 +355,7 @@ async fn unowned_jobs_are_reached_only_by_adoption() {
     // With it, the first to look takes it, and only they see it.
     let config = ServeArgs {
         adopt_unowned: true,
-        ..ServeArgs::default()
+        ..common::test_args()
     };
     let (server, _store) = sqlite_server(dir.path(), config).await;
     let (first, second) = (&server.client, browser());
@@ -382,7 +382,7 @@ async fn behind_a_trusted_proxy_jobs_belong_to_the_named_user() {
     let server = TestServer::start_with_config(ServeArgs {
         trusted_user_header: Some("x-forwarded-user".into()),
         allow_private_urls: true,
-        ..ServeArgs::default()
+        ..common::test_args()
     })
     .await;
     let as_user = |client: &Client, method: Method, path: &str, user: &str| {
@@ -426,7 +426,7 @@ async fn behind_a_trusted_proxy_jobs_belong_to_the_named_user() {
 async fn the_instance_password_gates_every_request() {
     let server = TestServer::start_with_config(ServeArgs {
         password: Some("correct horse".into()),
-        ..ServeArgs::default()
+        ..common::test_args()
     })
     .await;
     let client = browser();

@@ -68,7 +68,7 @@ fn rendered_pdf_reads_with_pdftotext_when_installed() {
         "EXPERIENCE",
         "Analyst | Acme | 2019 - 2021",
         "Built 3 dashboards in Tableau",
-        "Key skills: Python, SQL",
+        "Python, SQL",
     ] {
         assert!(text.contains(want), "{want:?} not in:\n{text}");
     }

@@ -152,7 +152,7 @@ async fn foreign_host_names_are_refused() {
     // A configured list replaces the loopback default.
     let server = TestServer::start_with_config(ServeArgs {
         allowed_hosts: vec!["tailor.example.org".into()],
-        ..ServeArgs::default()
+        ..common::test_args()
     })
     .await;
     let get = |host: &str| {
@@ -200,7 +200,7 @@ async fn security_headers_are_on_pages_api_and_assets() {
     let state = build_state(
         ServeArgs {
             allow_private_urls: true,
-            ..ServeArgs::default()
+            ..common::test_args()
         },
         options,
         Arc::new(MemoryStore::new()),
@@ -275,7 +275,7 @@ async fn server_with(header_timeout_secs: u64, max_connections: u64) -> TestServ
     TestServer::start_with_config(ServeArgs {
         header_timeout_secs,
         max_connections,
-        ..ServeArgs::default()
+        ..common::test_args()
     })
     .await
 }

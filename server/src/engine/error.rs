@@ -1,6 +1,53 @@
 //! What can go wrong reading a job's documents, with stable codes.
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+use serde::{Deserialize, Serialize};
+
+/// Why an isolated reader was stopped (see `crate::parse_worker`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReaderFailure {
+    /// It wanted more memory than a resume needs (a decompression bomb).
+    Memory,
+    /// It used its CPU seconds (an endless loop, a fan-out of drawings).
+    Cpu,
+    /// It ran past its wall-clock limit.
+    Timeout,
+    /// Its stack overflowed (a drawing that draws itself).
+    Stack,
+    /// It died some other way.
+    Crashed,
+}
+
+impl ReaderFailure {
+    pub const ALL: [ReaderFailure; 5] = [
+        ReaderFailure::Memory,
+        ReaderFailure::Cpu,
+        ReaderFailure::Timeout,
+        ReaderFailure::Stack,
+        ReaderFailure::Crashed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReaderFailure::Memory => "memory",
+            ReaderFailure::Cpu => "cpu",
+            ReaderFailure::Timeout => "timeout",
+            ReaderFailure::Stack => "stack",
+            ReaderFailure::Crashed => "crashed",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            ReaderFailure::Memory => "needed far more memory than a resume does",
+            ReaderFailure::Cpu | ReaderFailure::Timeout => "did not finish in time",
+            ReaderFailure::Stack => "nests its drawings without end",
+            ReaderFailure::Crashed => "made the reader crash",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum EngineError {
     #[error("This file is {size} bytes; the limit is {limit} bytes. Upload a smaller file or paste the text.")]
     FileTooLarge { size: usize, limit: usize },
@@ -12,7 +59,7 @@ pub enum EngineError {
     PdfUnreadable,
     #[error("This PDF has {pages} pages; the limit is {limit}. Upload your resume only.")]
     PdfTooManyPages { pages: usize, limit: usize },
-    #[error("Reading this file took too long. Try again, upload a DOCX, or paste the text.")]
+    #[error("Reading this file took too long: it may be damaged or made to harm readers. Export it again from your editor, upload a DOCX, or paste the text.")]
     ParseTimeout,
     #[error("This DOCX could not be read ({0}). Save it again from Word, upload a PDF, or paste the text.")]
     DocxInvalid(String),
@@ -22,6 +69,8 @@ pub enum EngineError {
     EmptyResume,
     #[error("No job posting text was found. Paste the posting's text or give its URL.")]
     EmptyJob,
+    #[error("Reading this file was stopped: it {}. It may be damaged or made to harm readers. Export it again from your editor, upload a DOCX, or paste the text.", .0.what())]
+    ReaderKilled(ReaderFailure),
     #[error("Something went wrong inside the engine ({0}). Try again.")]
     Internal(String),
 }
@@ -40,13 +89,21 @@ impl EngineError {
             EngineError::DocxTooLarge => "docx_too_large",
             EngineError::EmptyResume => "empty_resume",
             EngineError::EmptyJob => "empty_job",
+            EngineError::ReaderKilled(ReaderFailure::Memory) => "reader_out_of_memory",
+            EngineError::ReaderKilled(ReaderFailure::Cpu | ReaderFailure::Timeout) => {
+                "reader_timeout"
+            }
+            EngineError::ReaderKilled(ReaderFailure::Stack | ReaderFailure::Crashed) => {
+                "reader_crashed"
+            }
             EngineError::Internal(_) => "internal",
         }
     }
 
-    /// Whether retrying the same input may succeed.
+    /// Whether retrying the same input may succeed. A file that made the
+    /// reader time out or die will do it again: no retry for those.
     pub fn retryable(&self) -> bool {
-        matches!(self, EngineError::ParseTimeout | EngineError::Internal(_))
+        matches!(self, EngineError::Internal(_))
     }
 }
 
@@ -60,6 +117,10 @@ mod tests {
         assert_eq!(e.code(), "pdf_no_text");
         assert!(!e.retryable());
         assert!(e.to_string().starts_with("This PDF has no text layer"));
-        assert!(EngineError::ParseTimeout.retryable());
+        assert!(!EngineError::ParseTimeout.retryable());
+        let killed = EngineError::ReaderKilled(ReaderFailure::Stack);
+        assert_eq!(killed.code(), "reader_crashed");
+        assert!(!killed.retryable());
+        assert!(killed.to_string().contains("nests its drawings"));
     }
 }

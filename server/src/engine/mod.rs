@@ -21,7 +21,7 @@ pub mod text;
 pub mod validate;
 pub mod writing;
 
-pub use error::EngineError;
+pub use error::{EngineError, ReaderFailure};
 pub use input::{detect_format, Format, JobInput, ResumeInput, MAX_JOB_BYTES, MAX_RESUME_BYTES};
 pub use outcome::{
     render_docx, render_markdown, render_pdf, render_text, Analysis, Checks, Draft, MissingTerm,

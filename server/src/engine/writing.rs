@@ -9,7 +9,7 @@ use tailor_common::{DiffChunkPayload, DiffOp, DiffOpKind};
 
 use super::job::{JobPosting, TermKind};
 use super::matching::{norms_of, stems_of, IndexedLine, MatchKind, ResumeIndex, TermEvidence};
-use super::resume::dates::all_dates;
+use super::resume::dates::{all_dates, YearMonth};
 use super::resume::{Block, Resume, Section, SectionKind};
 use super::skills::find_skills;
 
@@ -40,8 +40,15 @@ pub struct EditPlan {
 }
 
 /// Years of experience: the resume's own statement ("6+ years") if it makes
-/// one, else computed from role dates ("Present" = the resume's latest date).
+/// one, else the union of its roles' date intervals with "Present" = today,
+/// rounded down. Gaps between roles do not count and overlapping roles count
+/// once; `None` when the dates support no whole year.
 pub fn years_of_experience(r: &Resume) -> Option<(u32, bool)> {
+    years_of_experience_at(r, YearMonth::today())
+}
+
+/// [`years_of_experience`] as of `today`.
+pub fn years_of_experience_at(r: &Resume, today: YearMonth) -> Option<(u32, bool)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| Regex::new(r"(?i)\b(\d{1,2})\+?\s*years").expect("valid regex"));
     let mut intro: Vec<&str> = r.headline.iter().map(String::as_str).collect();
@@ -59,42 +66,90 @@ pub fn years_of_experience(r: &Resume) -> Option<(u32, bool)> {
             }
         }
     }
-    let roles = r.roles();
-    let ranges: Vec<_> = roles.iter().filter_map(|x| x.dates.as_ref()).collect();
-    let start = ranges.iter().map(|d| d.start.months(1)).min()?;
-    let latest_written = r
-        .line_refs()
-        .iter()
-        .flat_map(|l| all_dates(&l.text))
-        .map(|d| d.months(12))
-        .max()?;
-    let end = ranges
-        .iter()
-        .map(|d| d.end.map_or(latest_written, |e| e.months(12)))
-        .max()?;
-    let years = ((end - start + 1) / 12) as u32;
+    let months = months_worked(r, today);
+    let years = (months / 12) as u32;
     (years >= 1).then_some((years, false))
 }
 
-fn most_recent_title(r: &Resume) -> Option<String> {
-    let roles = r.roles();
-    let mut best: Option<(i64, usize, String)> = None;
-    for (i, role) in roles.iter().enumerate() {
-        let Some(t) = &role.title else { continue };
-        let end = role.dates.as_ref().map_or(i64::MIN / 2, |d| {
-            d.end.map_or(i64::MAX / 2, |e| e.months(12))
-        });
-        // Earlier position wins ties: resumes list the latest role first.
-        if best.as_ref().is_none_or(|(e, _, _)| end > *e) {
-            best = Some((end, i, t.clone()));
+/// Months covered by at least one role, from the union of the roles'
+/// intervals. A month-less date counts from January of its year, so
+/// "2014 – 2017" is three years; "Present" is `today`.
+pub fn months_worked(r: &Resume, today: YearMonth) -> i64 {
+    let now = today.months(1);
+    let mut spans: Vec<(i64, i64)> = r
+        .roles()
+        .iter()
+        .filter_map(|role| role.dates.as_ref())
+        .filter_map(|d| {
+            let start = d.start.months(1);
+            // A month-given end counts its own month; a bare year ends as it starts.
+            // "Present" counts through last month: the current one is not over.
+            let end = match d.end {
+                None => now,
+                Some(e) if e.month.is_some() => e.months(1) + 1,
+                Some(e) => e.months(1),
+            };
+            let end = end.min(now);
+            (end > start).then_some((start, end))
+        })
+        .collect();
+    spans.sort_unstable();
+    let mut total = 0;
+    let mut open: Option<(i64, i64)> = None;
+    for (s, e) in spans {
+        match open {
+            Some((os, oe)) if s <= oe => open = Some((os, oe.max(e))),
+            Some((os, oe)) => {
+                total += oe - os;
+                open = Some((s, e));
+            }
+            None => open = Some((s, e)),
         }
     }
-    best.map(|b| b.2).or_else(|| {
-        r.headline
-            .first()
-            .filter(|h| h.split_whitespace().count() <= 6 && !h.contains(['.', '@']))
-            .cloned()
-    })
+    if let Some((os, oe)) = open {
+        total += oe - os;
+    }
+    total
+}
+
+/// The title of the latest role by its dates (a current role first, then
+/// the latest end, then the latest start), cleaned of anything that is not
+/// the title; else a short headline.
+fn most_recent_title(r: &Resume) -> Option<String> {
+    let roles = r.roles();
+    let mut best: Option<((i64, i64), String)> = None;
+    for role in roles.iter() {
+        let Some(t) = role.title.as_deref().and_then(clean_title) else {
+            continue;
+        };
+        let key = role.dates.as_ref().map_or((i64::MIN, i64::MIN), |d| {
+            (d.end.map_or(i64::MAX, |e| e.months(12)), d.start.months(1))
+        });
+        // Strictly later wins: on a tie the earlier-listed role stays.
+        if best.as_ref().is_none_or(|(k, _)| key > *k) {
+            best = Some((key, t));
+        }
+    }
+    best.map(|b| b.1)
+        .or_else(|| r.headline.first().and_then(|h| clean_title(h)))
+}
+
+/// A title fit to stand in a sentence: no links, dates, emphasis or
+/// separators, and short.
+fn clean_title(t: &str) -> Option<String> {
+    let t = t.replace(['*', '_', '`'], "");
+    let cut = t.find(['(', '|', '[', '@']).unwrap_or(t.len());
+    let t = t[..cut]
+        .trim()
+        .trim_end_matches([',', ';', ':', '-', '–'])
+        .trim();
+    let words = t.split_whitespace().count();
+    let clean = (1..=7).contains(&words)
+        && !t.contains("://")
+        && !t.contains('.')
+        && all_dates(t).is_empty()
+        && t.chars().any(|c| c.is_alphabetic());
+    clean.then(|| t.to_string())
 }
 
 fn join_and(items: &[String]) -> String {
@@ -158,8 +213,14 @@ pub fn plan_edits(job: &JobPosting, r: &Resume, ev: &[TermEvidence]) -> EditPlan
     let years = years_of_experience(r);
     let title = most_recent_title(r);
     let top: Vec<String> = key_skills.iter().take(4).cloned().collect();
-    // A summary says something only with years or skills behind the title.
-    let summary = if years.is_some() || !top.is_empty() {
+    // A summary says something only with years or skills behind the title,
+    // and never stands beside the person's own summary.
+    let has_summary = r.section(SectionKind::Summary).is_some_and(|s| {
+        s.blocks
+            .iter()
+            .any(|b| !b.header.is_empty() || !b.bullets.is_empty())
+    });
+    let summary = if !has_summary && (years.is_some() || !top.is_empty()) {
         let mut s = title.clone().unwrap_or_else(|| "Professional".to_string());
         if let Some((n, _)) = years {
             s.push_str(&format!(" with {n}+ years of experience"));
@@ -433,9 +494,14 @@ pub fn apply(r: &Resume, p: &EditPlan) -> Written {
         });
     }
 
-    // Skills: key skills first, then each line with matched skills first.
+    // Skills: with a skills section, each line's matched skills first, plus
+    // one line of the skills the rest of the resume shows but the section
+    // lacks (never a line repeating what already leads it); without one, a
+    // section of the matched skills.
     if !p.key_skills.is_empty() {
-        let key_line = format!("Key skills: {}", p.key_skills.join(", "));
+        let mut reordered = false;
+        // The skills written in a new line, if one was added.
+        let mut listed: &[String] = &[];
         match t
             .sections
             .iter_mut()
@@ -443,20 +509,22 @@ pub fn apply(r: &Resume, p: &EditPlan) -> Written {
         {
             Some(s) => {
                 for b in &mut s.blocks {
-                    for h in &mut b.header {
-                        *h = reorder_skill_line(h, &p.skills_matched);
-                    }
-                    for x in &mut b.bullets {
-                        *x = reorder_skill_line(x, &p.skills_matched);
+                    for line in b.header.iter_mut().chain(b.bullets.iter_mut()) {
+                        let new = reorder_skill_line(line, &p.skills_matched);
+                        reordered |= new != *line;
+                        *line = new;
                     }
                 }
-                s.blocks.insert(
-                    0,
-                    Block {
-                        header: vec![key_line],
-                        ..Block::default()
-                    },
-                );
+                if !p.surfaced.is_empty() {
+                    s.blocks.insert(
+                        0,
+                        Block {
+                            header: vec![format!("Additional skills: {}", p.surfaced.join(", "))],
+                            ..Block::default()
+                        },
+                    );
+                    listed = &p.surfaced;
+                }
             }
             None => {
                 let at = t
@@ -470,36 +538,36 @@ pub fn apply(r: &Resume, p: &EditPlan) -> Written {
                         kind: SectionKind::Skills,
                         heading: "Skills".into(),
                         blocks: vec![Block {
-                            header: vec![key_line],
+                            header: vec![format!("Key skills: {}", p.key_skills.join(", "))],
                             ..Block::default()
                         }],
                     },
                 );
+                listed = &p.key_skills;
             }
         }
-        edits.push(Edit {
-            id: "skills-key".into(),
-            kind: "skills_reorder".into(),
-            section: "Skills".into(),
-            description: format!(
-                "Listed your {} first, in the posting's words",
-                if p.key_skills.len() == 1 {
-                    "matched skill".to_string()
-                } else {
-                    format!("{} matched skills", p.key_skills.len())
-                }
-            ),
-            reason: "each is evidenced in your resume".into(),
-        });
-        if !p.surfaced.is_empty() {
+        if reordered {
+            edits.push(Edit {
+                id: "skills-key".into(),
+                kind: "skills_reorder".into(),
+                section: "Skills".into(),
+                description: "Put the skills the posting asks for first in each skills line".into(),
+                reason: "each is evidenced in your resume".into(),
+            });
+        }
+        if !listed.is_empty() {
             edits.push(Edit {
                 id: "skills-surfaced".into(),
                 kind: "skills_surface".into(),
                 section: "Skills".into(),
                 description: format!(
-                    "Surfaced {} into your skills: {}",
-                    p.surfaced.len(),
-                    p.surfaced.join(", ")
+                    "Listed {} in your skills: {}",
+                    if listed.len() == 1 {
+                        "1 skill".to_string()
+                    } else {
+                        format!("{} skills", listed.len())
+                    },
+                    listed.join(", ")
                 ),
                 reason: "your experience already shows them".into(),
             });
@@ -657,6 +725,69 @@ mod tests {
         assert!(skills.contains("PostgreSQL, Python, Excel"), "{skills}");
         assert!(!w.diffs.is_empty());
         assert!(w.diffs.iter().all(|d| !d.ops.is_empty()));
+    }
+
+    const DEC_2026: YearMonth = YearMonth {
+        year: 2026,
+        month: Some(12),
+    };
+
+    #[test]
+    fn years_are_the_union_of_role_intervals_never_rounded_up() {
+        // A gap of two years and an overlap: 15 + 24 months, the overlap once.
+        let r = resume::parse_text("Sam Ortiz\n\nExperience\nData Intern | Lab | Mar 2015 – May 2016\n- Cleaned data\nAnalyst | Shop | Jan 2019 – Dec 2020\n- Built reports\nConsultant | Firm | Jun 2020 – Dec 2020\n- Advised\n");
+        assert_eq!(months_worked(&r, DEC_2026), 15 + 24);
+        assert_eq!(years_of_experience_at(&r, DEC_2026), Some((3, false)));
+        // "Present" is today, not the latest year the resume writes.
+        let r = resume::parse_text("Sam Ortiz\n\nExperience\nEngineer | Acme | Jan 2020 – Present\n- Shipped\nIntern | Acme | Jun 2018 – Aug 2018\n- Tested\n");
+        assert_eq!(months_worked(&r, DEC_2026), 83 + 3);
+        assert_eq!(years_of_experience_at(&r, DEC_2026), Some((7, false)));
+        // Eleven months is no year.
+        let r = resume::parse_text(
+            "Sam Ortiz\n\nExperience\nEngineer | Acme | Jan 2026 – Present\n- Shipped\n",
+        );
+        assert_eq!(years_of_experience_at(&r, DEC_2026), None);
+    }
+
+    #[test]
+    fn the_summary_names_the_latest_role_by_its_dates_in_clean_words() {
+        let r = resume::parse_text("Lee Park\n\nExperience\nResearch Intern | Vision Lab | 2012 – 2013\n- Labelled images with Python\n*Chief Technology Officer*, Nimbus (https://nimbus.example) | 2015 – Present\n- Led 12 engineers building Python services\n");
+        let j = job::parse_text("Engineering Lead\n\nRequirements:\n- Python\n- Leadership\n");
+        let ev = matching::find_evidence(&j, &ResumeIndex::build(&r));
+        let p = plan_edits(&j, &r, &ev);
+        let summary = p.summary.expect("a summary");
+        assert!(
+            summary.starts_with("Chief Technology Officer with "),
+            "{summary}"
+        );
+        assert!(
+            !summary.contains("http") && !summary.contains('*') && !summary.contains("2015"),
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn no_summary_beside_the_persons_own() {
+        let r = resume::parse_text("Lee Park\n\nSummary\nBackend engineer who likes boring technology.\n\nExperience\nEngineer | Acme | 2018 – 2022\n- Wrote Python services\n");
+        let j = job::parse_text("Backend Engineer\n\nRequirements:\n- Python\n");
+        let ev = matching::find_evidence(&j, &ResumeIndex::build(&r));
+        assert_eq!(plan_edits(&j, &r, &ev).summary, None);
+    }
+
+    #[test]
+    fn no_key_skills_line_repeating_the_skills_section() {
+        let r = resume::parse_text("Lee Park\n\nSkills\nPython, SQL, Excel\n\nExperience\nAnalyst | Acme | 2018 – 2022\n- Built Tableau dashboards\n");
+        let j = job::parse_text("Data Analyst\n\nRequirements:\n- Python\n- SQL\n- Tableau\n");
+        let ev = matching::find_evidence(&j, &ResumeIndex::build(&r));
+        let w = apply(&r, &plan_edits(&j, &r, &ev));
+        let skills = w.resume.section(SectionKind::Skills).unwrap().lines();
+        assert!(
+            skills.iter().all(|l| !l.starts_with("Key skills")),
+            "{skills:?}"
+        );
+        // Only what the section lacked is added; the section keeps its own.
+        assert_eq!(skills[0], "Additional skills: Tableau", "{skills:?}");
+        assert_eq!(skills[1], "Python, SQL, Excel");
     }
 
     #[test]

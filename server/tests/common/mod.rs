@@ -20,6 +20,15 @@ pub fn fixture_bytes(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// The server's defaults, with resume files read by the built `tailor`
+/// binary as the server does (a test binary cannot be a parse worker).
+pub fn test_args() -> ServeArgs {
+    ServeArgs {
+        reader_exe: Some(env!("CARGO_BIN_EXE_tailor").into()),
+        ..ServeArgs::default()
+    }
+}
+
 pub fn test_state(heartbeat_secs: u64) -> (AppState, CancellationToken) {
     test_state_with(heartbeat_secs, true)
 }
@@ -31,7 +40,7 @@ pub fn test_state_with(
     let config = ServeArgs {
         heartbeat_secs,
         allow_private_urls,
-        ..ServeArgs::default()
+        ..test_args()
     };
     let options = LeptosOptions::builder().output_name("tailor").build();
     let shutdown = CancellationToken::new();
@@ -70,7 +79,7 @@ impl TestServer {
         let config = ServeArgs {
             allow_private_urls: true,
             lease_secs: SHARED_LEASE_SECS,
-            ..ServeArgs::default()
+            ..test_args()
         };
         let options = LeptosOptions::builder().output_name("tailor").build();
         let shutdown = CancellationToken::new();

@@ -5,7 +5,7 @@ use std::io::{Cursor, Write};
 
 use zip::write::SimpleFileOptions;
 
-use super::contact_line;
+use super::{contact_line, name_line};
 use crate::engine::resume::Resume;
 
 fn esc(s: &str) -> String {
@@ -60,8 +60,8 @@ const NUMBERING: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"
 /// The document body.
 pub fn document_xml(r: &Resume) -> String {
     let mut body = String::new();
-    if let Some(n) = &r.contact.name {
-        body.push_str(&para(Some("Title"), n, false, false));
+    if let Some(n) = name_line(r) {
+        body.push_str(&para(Some("Title"), &n, false, false));
     }
     for h in &r.headline {
         body.push_str(&para(None, h, true, false));

@@ -1,6 +1,6 @@
 //! Markdown and plain-text renderings.
 
-use super::contact_line;
+use super::{contact_line, name_line};
 use crate::engine::resume::Resume;
 
 fn md_escape(s: &str) -> String {
@@ -15,8 +15,8 @@ fn md_escape(s: &str) -> String {
 
 pub fn to_markdown(r: &Resume) -> String {
     let mut out = String::new();
-    if let Some(n) = &r.contact.name {
-        out.push_str(&format!("# {}\n\n", md_escape(n)));
+    if let Some(n) = name_line(r) {
+        out.push_str(&format!("# {}\n\n", md_escape(&n)));
     }
     for h in &r.headline {
         out.push_str(&format!("**{}**\n\n", md_escape(h)));
@@ -48,8 +48,8 @@ pub fn to_markdown(r: &Resume) -> String {
 
 pub fn to_text(r: &Resume) -> String {
     let mut out = String::new();
-    if let Some(n) = &r.contact.name {
-        out.push_str(n);
+    if let Some(n) = name_line(r) {
+        out.push_str(&n);
         out.push('\n');
     }
     for h in &r.headline {

@@ -7,6 +7,15 @@ pub mod pdf;
 
 use super::resume::Resume;
 
+/// The name as the resume writes it, with its credentials ("Michael Chen, MBA").
+pub fn name_line(r: &Resume) -> Option<String> {
+    let name = r.contact.name.as_deref()?;
+    Some(match &r.contact.credentials {
+        Some(c) => format!("{name}, {c}"),
+        None => name.to_string(),
+    })
+}
+
 /// The contact line: email | phone | location | links.
 pub fn contact_line(r: &Resume) -> String {
     let c = &r.contact;

@@ -4,7 +4,7 @@
 use pdf_extract::content::{Content, Operation};
 use pdf_extract::{Dictionary, Document, Object, Stream, StringFormat};
 
-use super::contact_line;
+use super::{contact_line, name_line};
 use crate::engine::resume::Resume;
 
 const PAGE_W: f64 = 612.0;
@@ -162,8 +162,8 @@ fn font(base: &str) -> Dictionary {
 /// A PDF of the resume. Deterministic: no dates or ids in the file.
 pub fn render(r: &Resume) -> Vec<u8> {
     let mut w = Writer::new();
-    if let Some(n) = &r.contact.name {
-        w.para(n, 18.0, true, 0.0, false);
+    if let Some(n) = name_line(r) {
+        w.para(&n, 18.0, true, 0.0, false);
         w.y -= 2.0;
     }
     for h in &r.headline {

@@ -17,6 +17,32 @@ impl YearMonth {
     pub fn months(self, default_month: u8) -> i64 {
         self.year as i64 * 12 + (self.month.unwrap_or(default_month) as i64 - 1)
     }
+
+    /// This month, by the system clock (UTC): what "Present" means.
+    pub fn today() -> YearMonth {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        let (year, month) = civil_month(secs.div_euclid(86_400));
+        YearMonth {
+            year,
+            month: Some(month),
+        }
+    }
+}
+
+/// The (year, month) of a day counted from 1970-01-01, in the proleptic
+/// Gregorian calendar (Howard Hinnant's `civil_from_days`).
+fn civil_month(days: i64) -> (i32, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year as i32, month as u8)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,6 +164,15 @@ mod tests {
         assert_eq!(r.end.unwrap().month, Some(12));
         let r = find_range("Sept. 2019 to Mar 2021").unwrap();
         assert_eq!(r.start.month, Some(9));
+    }
+
+    #[test]
+    fn days_become_calendar_months() {
+        assert_eq!(civil_month(0), (1970, 1));
+        assert_eq!(civil_month(59), (1970, 3)); // 1970-03-01
+        assert_eq!(civil_month(11_016), (2000, 2)); // 2000-02-29
+        assert_eq!(civil_month(20_788), (2026, 12)); // 2026-12-01
+        assert!(YearMonth::today().year >= 2026);
     }
 
     #[test]

@@ -15,6 +15,11 @@ use super::text::clean_line;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
     pub name: Option<String>,
+    /// Degrees and post-nominals written after the name ("MBA", "MA
+    /// Education, BS Mathematics"), exactly as written: part of the name
+    /// line, never a heading of their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub links: Vec<String>,
@@ -192,7 +197,7 @@ pub fn phone_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r"(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}",
+        r"(?:\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b",
     )
 }
 
@@ -246,19 +251,30 @@ pub fn strip_bullet(line: &str) -> Option<&str> {
     None
 }
 
-/// Remove Markdown emphasis and code markers from a line.
+/// Remove Markdown emphasis, escapes and code markers from a line; links
+/// become "text (url)".
 fn strip_md(s: &str) -> String {
-    let mut t = s.replace("**", "").replace("__", "").replace('`', "");
-    // Single-star italics around the whole line or words.
-    if t.starts_with('*') && t.ends_with('*') && t.len() > 2 {
-        t = t[1..t.len() - 1].to_string();
+    static EMPH: OnceLock<Regex> = OnceLock::new();
+    static LINK: OnceLock<Regex> = OnceLock::new();
+    let t = s.replace("**", "").replace("__", "").replace('`', "");
+    // *italic* and _italic_ around words (not a bullet's "* " or snake_case).
+    let emph = re(
+        &EMPH,
+        r"(^|[\s(\[,;:])[*_]([^*_\s][^*_]*?)[*_]([\s).,;:!?]|$)",
+    );
+    let t = emph.replace_all(&t, "$1$2$3");
+    let t = emph.replace_all(&t, "$1$2$3");
+    // Backslash escapes ("\*", "\_", "\#") stand for the character itself.
+    let mut out = String::with_capacity(t.len());
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+            continue;
+        }
+        out.push(c);
     }
-    t = t.replace(" *", " ").replace("* ", " ");
-    let t = t.trim_end_matches('\\').trim();
-    // Markdown links [text](url) -> text (url)
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(&R, r"\[([^\]]+)\]\(([^)]+)\)");
-    r.replace_all(t, "$1 ($2)").trim().to_string()
+    let link = re(&LINK, r"\[([^\]]+)\]\(([^)]+)\)");
+    link.replace_all(out.trim(), "$1 ($2)").trim().to_string()
 }
 
 struct HeadingCue {
@@ -330,7 +346,13 @@ const CUES: &[HeadingCue] = &[
             "memberships",
             "coursework",
             "achievements",
+            "accomplishments",
+            "highlights",
             "leadership",
+            "patents",
+            "presentations",
+            "military service",
+            "extracurricular",
         ],
     },
 ];
@@ -430,6 +452,34 @@ fn name_like(s: &str) -> Option<String> {
     }
 }
 
+/// Degrees, licences and post-nominals as people write them after a name.
+const CREDENTIALS: &[&str] = &[
+    "mba", "ma", "ms", "msc", "mfa", "med", "meng", "mph", "mpa", "msw", "mdiv", "ba", "bs", "bsc",
+    "bfa", "beng", "bba", "bsn", "msn", "phd", "dphil", "edd", "md", "do", "jd", "llm", "dds",
+    "dmd", "pharmd", "dnp", "rn", "lpn", "np", "pa", "cpa", "cfa", "cma", "pmp", "pe", "shrm",
+    "phr", "sphr", "cissp", "cpsm", "cscp", "csm", "aws", "ccna", "lcsw", "ot", "pt", "facs",
+    "faia", "aia", "leed", "ap", "cfp", "ea", "cia",
+];
+
+/// "MBA", "MA Education, BS Mathematics", "RN, BSN": each comma-separated
+/// item starts with a credential and is short.
+fn is_credentials(tail: &str) -> bool {
+    !tail.is_empty()
+        && tail.split(',').all(|item| {
+            let words: Vec<&str> = item.split_whitespace().collect();
+            let first: String = words
+                .first()
+                .map(|w| {
+                    w.chars()
+                        .filter(|c| c.is_alphanumeric())
+                        .collect::<String>()
+                        .to_lowercase()
+                })
+                .unwrap_or_default();
+            (1..=4).contains(&words.len()) && CREDENTIALS.contains(&first.as_str())
+        })
+}
+
 /// Pull contact details out of a line; returns what is left (non-contact text).
 fn take_contact(line: &str, c: &mut Contact) -> String {
     let mut rest = line.to_string();
@@ -509,6 +559,8 @@ pub fn parse_text(text: &str) -> Resume {
     // (was the previous content line a bullet, its length, did a blank line follow it)
     let mut prev: Option<(bool, usize)> = None;
     let mut blank = true;
+    // The Markdown level of the current section's heading, if it had one.
+    let mut section_level: Option<usize> = None;
     for raw in text.lines() {
         let line = clean_line(raw);
         if line.is_empty() {
@@ -599,6 +651,30 @@ pub fn parse_text(text: &str) -> Resume {
                     });
                 }
                 current = Some(s);
+                section_level = md_level;
+                continue;
+            }
+            // A Markdown heading no cue names ("## Side Projects") is still a
+            // section when it stands at the level the resume's sections use;
+            // a deeper one is a block inside the current section.
+            let unknown_section = md_level.is_some_and(|l| {
+                let past_top = current.is_some() || !top.is_empty();
+                past_top
+                    && section_level.map_or(l <= 2, |sl| l <= sl)
+                    && find_range(&content).is_none()
+                    && content.split_whitespace().count() <= 6
+                    && !content.contains('|')
+            });
+            if unknown_section {
+                if let Some(s) = current.take() {
+                    r.sections.push(s);
+                }
+                current = Some(Section {
+                    kind: SectionKind::Other,
+                    heading: content,
+                    blocks: Vec::new(),
+                });
+                section_level = md_level;
                 continue;
             }
         }
@@ -662,6 +738,23 @@ pub fn parse_text(text: &str) -> Resume {
     }
     // Top block: name, contact, headline.
     for (i, l) in top.iter().enumerate() {
+        // The name and its credentials come first, before contact details
+        // are looked for: "Dana Whit, MS Statistics" is no "Whit, MS" address.
+        if r.contact.name.is_none() && i <= 1 {
+            let first = l.split(['|', '•', '·']).next().unwrap_or(l).trim();
+            if let Some(n) = name_like(first) {
+                let tail = first[n.len()..].trim_start_matches([',', ' ']).trim();
+                if tail.is_empty() || is_credentials(tail) {
+                    r.contact.name = Some(n);
+                    r.contact.credentials = (!tail.is_empty()).then(|| tail.to_string());
+                    let rest = take_contact(l[first.len()..].trim(), &mut r.contact);
+                    if !rest.is_empty() {
+                        r.headline.push(rest);
+                    }
+                    continue;
+                }
+            }
+        }
         let rest = take_contact(l, &mut r.contact);
         if rest.is_empty() {
             continue;
@@ -670,7 +763,9 @@ pub fn parse_text(text: &str) -> Resume {
             if let Some(n) = name_like(&rest) {
                 r.contact.name = Some(n.clone());
                 let tail = rest[n.len()..].trim_start_matches([',', ' ']).trim();
-                if !tail.is_empty() {
+                if is_credentials(tail) {
+                    r.contact.credentials = Some(tail.to_string());
+                } else if !tail.is_empty() {
                     r.headline.push(tail.to_string());
                 }
                 continue;
@@ -940,6 +1035,48 @@ mod tests {
         assert_eq!(r.sections[0].kind, SectionKind::Summary);
         assert_eq!(r.sections[1].kind, SectionKind::Skills);
         assert_eq!(r.sections[1].blocks[0].header[0], "Rust, Go");
+    }
+
+    #[test]
+    fn credentials_stay_on_the_name_line() {
+        let r = parse_text("PRIYA RAMAN, RN, BSN\npriya@example.org\n\nExperience\nICU Nurse | Mercy | 2019 - Present\n- Cared for 6 patients a shift\n");
+        assert_eq!(r.contact.name.as_deref(), Some("PRIYA RAMAN"));
+        assert_eq!(r.contact.credentials.as_deref(), Some("RN, BSN"));
+        assert!(r.headline.is_empty(), "{:?}", r.headline);
+        let r =
+            parse_text("Dana Whit, MS Statistics, BA Economics\ndana@example.org\n\nSkills\nR\n");
+        assert_eq!(
+            r.contact.credentials.as_deref(),
+            Some("MS Statistics, BA Economics")
+        );
+        // A tail that is no credential stays a headline.
+        let r =
+            parse_text("Ana Lima, product designer in Lisbon\nana@example.org\n\nSkills\nFigma\n");
+        assert_eq!(r.contact.credentials, None);
+        assert_eq!(r.headline, vec!["product designer in Lisbon"]);
+    }
+
+    #[test]
+    fn markdown_sections_emphasis_and_phones() {
+        let r = parse_text("# Ravi Shah\nTel: 1-650-999-7777 | ravi@example.org\n\n## Experience\n### Engineer | Acme | 2019 - 2021\n- Built *fast* pipelines with \\*care\\*\n\n## Side Projects\n### Ledger\n- A budgeting app in _Rust_\n");
+        assert_eq!(r.contact.phone.as_deref(), Some("1-650-999-7777"));
+        assert_eq!(r.headline, Vec::<String>::new());
+        let headings: Vec<&str> = r.sections.iter().map(|s| s.heading.as_str()).collect();
+        assert_eq!(headings, vec!["Experience", "Side Projects"]);
+        assert_eq!(
+            r.sections[0].blocks[0].bullets,
+            vec!["Built fast pipelines with *care*"]
+        );
+        assert_eq!(r.sections[1].blocks[0].header, vec!["Ledger"]);
+        assert_eq!(
+            r.sections[1].blocks[0].bullets,
+            vec!["A budgeting app in Rust"]
+        );
+        // snake_case and file names keep their underscores.
+        assert_eq!(
+            strip_md("ran load_test.py nightly"),
+            "ran load_test.py nightly"
+        );
     }
 
     #[test]
