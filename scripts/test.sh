@@ -12,6 +12,9 @@ if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 
+echo "==> cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
 echo "==> PostgreSQL for the shared store's tests"
 # A configured server (TAILOR_TEST_DATABASE_URL), else a throwaway one from
 # the installed server binaries (ensure-tools.sh installs Debian's

@@ -4,7 +4,13 @@
 //! The server's snapshot and the browser's live view are both `fold(events)`
 //! through [`JobState::apply`], so the two can never drift apart. This crate
 //! does no IO and builds for native targets and `wasm32-unknown-unknown`.
+//!
+//! It also holds what server, app and tests must agree on, written once:
+//! the API's [`paths`], the shared [`metric_keys`] and the input [`limits`].
 
+pub mod limits;
+pub mod metric_keys;
+pub mod paths;
 pub mod protocol;
 pub mod result;
 pub mod state;

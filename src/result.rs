@@ -134,7 +134,7 @@ impl Download {
         .map(|(format, label)| Download {
             format: format.into(),
             label: label.into(),
-            url: format!("/api/jobs/{job_id}/export?format={format}"),
+            url: crate::paths::job_export(job_id, format),
         })
         .collect()
     }

@@ -13,18 +13,39 @@ pub struct JobView {
     /// The server's heartbeat interval: the client's silence watchdog is
     /// derived from it.
     pub heartbeat_secs: u64,
+    /// Opened through a share link: no cancel, retry or delete.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// Everything the Review page needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewView {
+    pub result: JobResult,
+    /// Opened through a share link: nothing to change, nothing to share.
+    pub read_only: bool,
 }
 
 /// How the server side of the UI reads a job, provided as context by the
-/// server binary (the app crate cannot depend on the server crate).
+/// server binary for each request, already bound to the person asking (the
+/// app crate cannot depend on the server crate).
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use std::{future::Future, pin::Pin, sync::Arc};
     use tailor_common::JobState;
     use uuid::Uuid;
 
+    /// A job's `T` as the person asking may see it: `None` when the job is
+    /// unknown or not theirs (the same answer, on purpose); `read_only`
+    /// when they came through a share link.
     pub type Lookup<T> =
-        Arc<dyn Fn(Uuid) -> Pin<Box<dyn Future<Output = Option<T>> + Send>> + Send + Sync>;
+        Arc<dyn Fn(Uuid) -> Pin<Box<dyn Future<Output = Option<Viewed<T>>> + Send>> + Send + Sync>;
+
+    #[derive(Debug, Clone)]
+    pub struct Viewed<T> {
+        pub value: T,
+        pub read_only: bool,
+    }
 
     pub type Listing = Arc<
         dyn Fn() -> Pin<Box<dyn Future<Output = Vec<tailor_common::JobSummary>> + Send>>
@@ -50,25 +71,29 @@ pub async fn load_job(id: String) -> Result<Option<JobView>, ServerFnError> {
     };
     let lookup = use_context::<ssr::JobLookup>()
         .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
-    Ok((lookup.snapshot)(id).await.map(|state| JobView {
-        state,
+    Ok((lookup.snapshot)(id).await.map(|viewed| JobView {
+        state: viewed.value,
         retention_days: lookup.retention_days,
         heartbeat_secs: lookup.heartbeat_secs,
+        read_only: viewed.read_only,
     }))
 }
 
 /// A finished job's result, or `None` if the job is unknown or has none.
 #[server(endpoint = "job_result")]
-pub async fn load_result(id: String) -> Result<Option<JobResult>, ServerFnError> {
+pub async fn load_result(id: String) -> Result<Option<ReviewView>, ServerFnError> {
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
         return Ok(None);
     };
     let lookup = use_context::<ssr::JobLookup>()
         .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
-    Ok((lookup.result)(id).await)
+    Ok((lookup.result)(id).await.map(|viewed| ReviewView {
+        result: viewed.value,
+        read_only: viewed.read_only,
+    }))
 }
 
-/// The job history: recent jobs on this server, newest first.
+/// The job history: the person's recent jobs, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobsView {
     pub jobs: Vec<JobSummary>,
@@ -95,6 +120,37 @@ pub async fn command(method: &str, url: &str) -> Result<(), String> {
     };
     match request.header("Accept", "application/json").send().await {
         Ok(response) if response.ok() => Ok(()),
+        Ok(response) => Err(match response.json::<tailor_common::ApiErrorBody>().await {
+            Ok(body) => body.error.message,
+            Err(_) => format!("The server answered {}.", response.status()),
+        }),
+        Err(_) => Err("Could not reach the server. Check your connection and try again.".into()),
+    }
+}
+
+/// Makes a share link for the job; the full URL to hand on, or the
+/// server's message.
+#[cfg(feature = "hydrate")]
+pub async fn share(job_id: uuid::Uuid) -> Result<String, String> {
+    #[derive(Deserialize)]
+    struct Link {
+        url: String,
+    }
+    let sent = gloo_net::http::Request::post(&tailor_common::paths::job_share(job_id))
+        .header("Accept", "application/json")
+        .send()
+        .await;
+    match sent {
+        Ok(response) if response.ok() => {
+            let link: Link = response
+                .json()
+                .await
+                .map_err(|_| "The server's answer could not be read.".to_string())?;
+            let origin = web_sys::window()
+                .and_then(|w| w.location().origin().ok())
+                .unwrap_or_default();
+            Ok(format!("{origin}{}", link.url))
+        }
         Ok(response) => Err(match response.json::<tailor_common::ApiErrorBody>().await {
             Ok(body) => body.error.message,
             Err(_) => format!("The server answered {}.", response.status()),

@@ -126,6 +126,7 @@ mod client {
 
     struct Follower {
         stream_url: String,
+        snapshot_url: String,
         source: Option<EventSource>,
         listeners: Vec<(&'static str, Listener)>,
         on_open: Option<Closure<dyn FnMut(web_sys::Event)>>,
@@ -164,7 +165,8 @@ mod client {
         set_connection: WriteSignal<Connection>,
     ) {
         let follower = Rc::new(RefCell::new(Follower {
-            stream_url: format!("/api/jobs/{}/stream", state.job_id),
+            stream_url: tailor_common::paths::job_stream(state.job_id),
+            snapshot_url: tailor_common::paths::job_snapshot(state.job_id),
             source: None,
             listeners: Vec::new(),
             on_open: None,
@@ -350,7 +352,7 @@ mod client {
     /// snapshot, take it as the state if it is ahead, and follow on from
     /// there; a job that no longer exists leaves the page offline.
     async fn resync(shared: Shared) {
-        let url = shared.borrow().stream_url.replace("/stream", "/snapshot");
+        let url = shared.borrow().snapshot_url.clone();
         let fetched = match gloo_net::http::Request::get(&url).send().await {
             Ok(response) if response.ok() => response.json::<JobState>().await.ok(),
             Ok(response) if response.status() == 404 => {

@@ -1,5 +1,5 @@
 //! Command-line flags, each with an environment fallback (the names scripts
-//! and tests rely on are fixed by DESIGN.md).
+//! and tests rely on are fixed by ARCHITECTURE.md).
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
@@ -57,6 +57,35 @@ pub struct ServeArgs {
     /// long a job whose instance died waits before another takes it over.
     #[arg(long, env = "TAILOR_LEASE_SECS", default_value_t = 15.0, value_parser = parse_lease)]
     pub lease_secs: f64,
+    /// Host names (with or without a port) this server answers to, comma
+    /// separated; `*` answers any. Default: loopback names only, so a DNS
+    /// rebinding page cannot reach a local instance.
+    #[arg(long, env = "TAILOR_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
+    /// A file holding the instance password: every request must then carry
+    /// it (HTTP Basic, any user name). `TAILOR_PASSWORD` sets it directly.
+    #[arg(long, env = "TAILOR_PASSWORD_FILE")]
+    pub password_file: Option<PathBuf>,
+    /// The instance password, read from `--password-file` or `TAILOR_PASSWORD`
+    /// at start-up (never a flag: it would show in the process list).
+    #[arg(skip)]
+    pub password: Option<String>,
+    /// A header set by a trusted reverse proxy naming the signed-in user
+    /// (e.g. X-Forwarded-User): jobs then belong to that user, not to a
+    /// browser cookie, and a request without it is refused.
+    #[arg(long, env = "TAILOR_TRUSTED_USER_HEADER")]
+    pub trusted_user_header: Option<String>,
+    /// Give jobs created before owners existed to the first person who
+    /// opens the History (for upgrading a one-person instance).
+    #[arg(long, env = "TAILOR_ADOPT_UNOWNED", default_value_t = false)]
+    pub adopt_unowned: bool,
+    /// Seconds a connection may take to send a request's headers, and may
+    /// sit idle between requests, before it is closed.
+    #[arg(long, env = "TAILOR_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub header_timeout_secs: u64,
+    /// Most HTTP connections open at once; more wait to be accepted.
+    #[arg(long, env = "TAILOR_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub max_connections: u64,
     /// The program that reads resume files, run as `PROGRAM parse-worker`;
     /// default: this binary. (Tests point it at the built `tailor`.)
     #[arg(long, env = "TAILOR_READER_EXE", hide = true)]
@@ -85,6 +114,29 @@ impl ServeArgs {
         Duration::from_secs(self.finished_ttl_secs)
     }
 
+    pub fn header_timeout(&self) -> Duration {
+        Duration::from_secs(self.header_timeout_secs)
+    }
+
+    /// Fills [`ServeArgs::password`] from `--password-file`, else from
+    /// `TAILOR_PASSWORD`; a trailing newline in the file is not part of it.
+    pub fn load_password(&mut self) -> Result<(), String> {
+        let password = match &self.password_file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("reading the password file {}: {e}", path.display()))?
+                    .trim_end_matches(['\r', '\n'])
+                    .to_string(),
+            ),
+            None => std::env::var("TAILOR_PASSWORD").ok(),
+        };
+        if password.as_deref() == Some("") {
+            return Err("the instance password is empty".into());
+        }
+        self.password = password;
+        Ok(())
+    }
+
     /// The parse worker's program: the flag, else the running binary.
     pub fn reader_exe(&self) -> PathBuf {
         self.reader_exe.clone().unwrap_or_else(|| {
@@ -105,6 +157,13 @@ impl Default for ServeArgs {
             finished_ttl_secs: 3600,
             max_running_jobs: 32,
             lease_secs: 15.0,
+            allowed_hosts: Vec::new(),
+            password_file: None,
+            password: None,
+            trusted_user_header: None,
+            adopt_unowned: false,
+            header_timeout_secs: 10,
+            max_connections: 512,
             reader_exe: None,
         }
     }

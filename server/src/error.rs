@@ -32,6 +32,14 @@ pub enum ApiError {
     JobCompleted,
     #[error("Too many jobs are running right now; try again in a moment.")]
     Busy,
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error(
+        "This request came from another site; Tailor only accepts changes made from its own pages."
+    )]
+    CrossOrigin,
+    #[error("This server does not answer to the host name '{0}'.")]
+    HostNotAllowed(String),
     #[error("internal error: {0}")]
     Internal(String),
     #[error("The job store failed: {0}")]
@@ -57,6 +65,9 @@ impl ApiError {
             | ApiError::JobFinished
             | ApiError::JobCompleted => StatusCode::CONFLICT,
             ApiError::Busy => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::CrossOrigin => StatusCode::FORBIDDEN,
+            ApiError::HostNotAllowed(_) => StatusCode::MISDIRECTED_REQUEST,
             ApiError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(StoreError::NotOwner(_)) => StatusCode::CONFLICT,
             // The database is down or out of connections: worth retrying.
@@ -77,6 +88,9 @@ impl ApiError {
             ApiError::JobFinished => "job_finished",
             ApiError::JobCompleted => "job_completed",
             ApiError::Busy => "busy",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::CrossOrigin => "cross_origin",
+            ApiError::HostNotAllowed(_) => "host_not_allowed",
             ApiError::Internal(_) => "internal",
             ApiError::Store(StoreError::NotFound(_)) => "job_not_found",
             ApiError::Store(StoreError::NotOwner(_)) => "job_running",

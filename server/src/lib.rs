@@ -3,11 +3,14 @@
 //! Tailor's server: the HTTP API, the SSE streams, the job hub, the store
 //! and the pipeline, plus the Leptos app rendered on the server.
 
+pub mod access;
 pub mod cli;
 pub mod config;
+pub mod defences;
 pub mod engine;
 pub mod error;
 pub mod fetch;
+pub mod http;
 pub mod hub;
 pub mod metrics;
 pub mod outcome;
@@ -19,10 +22,16 @@ pub mod store;
 
 use std::sync::Arc;
 
-use axum::{http::header, response::IntoResponse, routing::get, Router};
-use leptos::{config::LeptosOptions, prelude::provide_context};
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use tailor_app::{api::ssr::JobLookup, shell, App};
+use axum::{http::header, middleware, response::IntoResponse, routing::get, Router};
+use leptos::{
+    config::LeptosOptions,
+    prelude::{provide_context, use_context},
+};
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use tailor_app::{
+    api::ssr::{JobLookup, Viewed},
+    shell, App,
+};
 use tokio_util::sync::CancellationToken;
 use tower_http::{catch_panic::CatchPanicLayer, compression::CompressionLayer, trace::TraceLayer};
 
@@ -56,6 +65,7 @@ pub fn build_state(
         leptos_options,
         hub,
         metrics,
+        hosts: Arc::new(defences::HostPolicy::from_config(&config)),
         config: Arc::new(config),
         runs,
         readers,
@@ -115,35 +125,12 @@ fn notice_handler(hub: &Arc<Hub>, runs: &Arc<pipeline::Runs>) -> store::NoticeHa
 }
 
 /// The whole HTTP surface: the API, the metrics, the server-rendered pages
-/// and the static site.
+/// and the static site, behind the web defences (outermost first): the
+/// security headers, the `Host` allow-list, the same-origin check, and the
+/// viewer's identity.
 pub fn router(state: AppState) -> Router {
-    let hub = state.hub.clone();
-    let lookup = JobLookup {
-        snapshot: Arc::new(move |id| {
-            let hub = hub.clone();
-            Box::pin(async move { hub.store().snapshot(id).await.ok().flatten() })
-        }),
-        result: {
-            let hub = state.hub.clone();
-            Arc::new(move |id| {
-                let hub = hub.clone();
-                Box::pin(async move {
-                    let outcome = outcome::load(hub.store().as_ref(), id).await.ok()?;
-                    Some(outcome::job_result(id, &outcome))
-                })
-            })
-        },
-        recent: {
-            let hub = state.hub.clone();
-            Arc::new(move || {
-                let hub = hub.clone();
-                Box::pin(async move { hub.store().list_jobs(50, None).await.unwrap_or_default() })
-            })
-        },
-        heartbeat_secs: state.config.heartbeat_secs,
-        retention_days: state.config.retention_days,
-    };
     let leptos_options = state.leptos_options.clone();
+    let context = page_context(state.clone());
     Router::new()
         .merge(routes::api_router())
         .route("/metrics", get(metrics))
@@ -151,18 +138,108 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             generate_route_list(App),
-            move || provide_context(lookup.clone()),
+            context.clone(),
             move || shell(leptos_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         // The default predicate never compresses text/event-stream: a
         // compressor would hold events back.
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("a request handler panicked".into()).into_response()
         }))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            access::identify,
+        ))
+        .layer(middleware::from_fn(defences::check_origin))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            defences::check_host,
+        ))
+        .layer(middleware::from_fn(defences::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// What each page render and server function gets: the job lookup bound to
+/// the person asking (so the pages show only what the API would), and the
+/// page's CSP, built with the nonce Leptos put on its scripts.
+fn page_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    move || {
+        let viewer = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<access::Viewer>().cloned());
+        if let Some(viewer) = viewer {
+            provide_context(job_lookup(&state, viewer));
+        }
+        if let (Some(nonce), Some(response)) =
+            (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+        {
+            if let Ok(csp) = header::HeaderValue::from_str(&defences::page_csp(&nonce)) {
+                response.insert_header(header::CONTENT_SECURITY_POLICY, csp);
+            }
+        }
+    }
+}
+
+fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
+    let viewer = Arc::new(viewer);
+    JobLookup {
+        snapshot: {
+            let (state, viewer) = (state.clone(), viewer.clone());
+            Arc::new(move |id| {
+                let (state, viewer) = (state.clone(), viewer.clone());
+                Box::pin(async move {
+                    let access = access::authorize(&state, &viewer, id, access::Need::Read)
+                        .await
+                        .ok()?;
+                    let value = state.hub.store().snapshot(id).await.ok().flatten()?;
+                    Some(Viewed {
+                        value,
+                        read_only: access == access::Access::ReadOnly,
+                    })
+                })
+            })
+        },
+        result: {
+            let (state, viewer) = (state.clone(), viewer.clone());
+            Arc::new(move |id| {
+                let (state, viewer) = (state.clone(), viewer.clone());
+                Box::pin(async move {
+                    let access = access::authorize(&state, &viewer, id, access::Need::Read)
+                        .await
+                        .ok()?;
+                    let outcome = outcome::load(state.hub.store().as_ref(), id).await.ok()?;
+                    Some(Viewed {
+                        value: outcome::job_result(id, &outcome),
+                        read_only: access == access::Access::ReadOnly,
+                    })
+                })
+            })
+        },
+        recent: {
+            let state = state.clone();
+            Arc::new(move || {
+                let (state, viewer) = (state.clone(), viewer.clone());
+                Box::pin(async move {
+                    if access::adopt(&state, &viewer).await.is_err() {
+                        return Vec::new();
+                    }
+                    state
+                        .hub
+                        .store()
+                        .list_owned(&viewer.owner, 50, None)
+                        .await
+                        .unwrap_or_default()
+                })
+            })
+        },
+        heartbeat_secs: state.config.heartbeat_secs,
+        retention_days: state.config.retention_days,
+    }
 }
 
 async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {

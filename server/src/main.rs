@@ -52,13 +52,18 @@ async fn async_main() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
+    args.load_password().map_err(anyhow::Error::msg)?;
+    if args.password.is_some() {
+        tracing::info!("an instance password is set: every request must carry it");
+    }
     let mut leptos_options = get_configuration(None)
         .context("reading the Leptos configuration (LEPTOS_* variables)")?
         .leptos_options;
     leptos_options.site_addr = args.addr;
     let shutdown = CancellationToken::new();
     let addr = args.addr;
+    let limits = tailor_server::http::Limits::from_config(&args);
     let (store, kind) = store::open(&args)
         .await
         .with_context(|| match database_shown(&args) {
@@ -89,8 +94,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("shutting down: ending open streams");
         signal.cancel();
     });
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown.cancelled_owned())
+    tailor_server::http::serve(listener, router(state), limits, shutdown)
         .await
         .context("serving HTTP")
 }

@@ -293,7 +293,7 @@ async fn finish_ok(hub: &Hub, job_id: Uuid, outcome: engine::Outcome) -> Result<
         job_id,
         EventBody::Done(DonePayload {
             status: DoneStatus::Completed,
-            result_url: Some(format!("/api/jobs/{job_id}/result")),
+            result_url: Some(tailor_common::paths::job_result(job_id)),
         }),
     )
     .await

@@ -3,6 +3,7 @@
 mod control;
 mod export;
 mod jobs;
+mod share;
 mod start;
 mod stream;
 
@@ -12,24 +13,28 @@ use axum::{
     Router,
 };
 
+use tailor_common::paths::route;
+
 use crate::{error::ApiError, state::AppState};
 
-pub use start::MAX_BODY_BYTES;
+pub use tailor_common::limits::MAX_BODY_BYTES;
 
 pub fn api_router() -> Router<AppState> {
     Router::new()
         .route(
-            "/api/pipeline/start",
+            route::START,
             post(start::start_pipeline).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
         )
-        .route("/api/jobs", get(control::list))
-        .route("/api/jobs/{id}", delete(control::delete))
-        .route("/api/jobs/{id}/cancel", post(control::cancel))
-        .route("/api/jobs/{id}/retry", post(control::retry))
-        .route("/api/jobs/{id}/stream", get(stream::stream_job))
-        .route("/api/jobs/{id}/snapshot", get(jobs::snapshot))
-        .route("/api/jobs/{id}/result", get(jobs::result))
-        .route("/api/jobs/{id}/export", get(export::export))
+        .route(route::JOBS, get(control::list))
+        .route(route::JOB, delete(control::delete))
+        .route(route::CANCEL, post(control::cancel))
+        .route(route::RETRY, post(control::retry))
+        .route(route::STREAM, get(stream::stream_job))
+        .route(route::SNAPSHOT, get(jobs::snapshot))
+        .route(route::RESULT, get(jobs::result))
+        .route(route::EXPORT, get(export::export))
+        .route(route::SHARE, post(share::create).delete(share::revoke))
+        .route(route::SHARE_LANDING, get(share::open))
         // Unknown API paths answer in JSON, not with the app's HTML 404.
         .route(
             "/api/{*rest}",

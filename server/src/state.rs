@@ -19,6 +19,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub config: Arc<ServeArgs>,
     pub runs: Arc<Runs>,
+    /// The host names this server answers to.
+    pub hosts: Arc<crate::defences::HostPolicy>,
     /// Where resume files are read: never in this process.
     pub readers: Arc<ParseWorkers>,
 }

@@ -106,8 +106,8 @@ pub fn result_title(result: &serde_json::Value) -> Option<String> {
 /// The score the history page shows: after tailoring if known, else before.
 pub fn match_score(state: &JobState) -> Option<f64> {
     state
-        .metric("match_score_after")
-        .or_else(|| state.metric("match_score_before"))
+        .metric(tailor_common::metric_keys::MATCH_SCORE_AFTER)
+        .or_else(|| state.metric(tailor_common::metric_keys::MATCH_SCORE_BEFORE))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -178,10 +178,57 @@ pub enum Notice {
 
 pub type NoticeHandler = std::sync::Arc<dyn Fn(Notice) + Send + Sync>;
 
+/// Who owns a job: the SHA-256 (hex) of its owner's token, never the token
+/// itself, so a copy of the database does not let anyone act as an owner.
+/// Made by `access::owner_key_*`; the store only compares it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OwnerKey(pub String);
+
+/// Who may reach a job: its owner (`None` for a job created before owners
+/// existed) and the hash of its share token, if a share link is live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobAccess {
+    pub owner: Option<OwnerKey>,
+    pub share_hash: Option<String>,
+}
+
 #[async_trait]
 pub trait JobStore: Send + Sync + 'static {
-    /// Creates a job with no events.
-    async fn create(&self, job_id: Uuid, inputs: JobInputs, now_ms: i64) -> Result<(), StoreError>;
+    /// Creates a job with no events, belonging to `owner` (`None`: to
+    /// nobody, reachable only once adopted — see [`JobStore::adopt_unowned`]).
+    async fn create_owned(
+        &self,
+        job_id: Uuid,
+        owner: Option<&OwnerKey>,
+        inputs: JobInputs,
+        now_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// Creates a job that belongs to nobody (tests and tools). Fails closed:
+    /// no viewer can reach it until it is adopted.
+    async fn create(&self, job_id: Uuid, inputs: JobInputs, now_ms: i64) -> Result<(), StoreError> {
+        self.create_owned(job_id, None, inputs, now_ms).await
+    }
+
+    /// Who may reach the job; `None` for an unknown job.
+    async fn access(&self, job_id: Uuid) -> Result<Option<JobAccess>, StoreError>;
+
+    /// Sets (`Some`) or revokes (`None`) the hash of the job's share token.
+    /// Returns whether the job exists.
+    async fn set_share(&self, job_id: Uuid, share_hash: Option<String>)
+        -> Result<bool, StoreError>;
+
+    /// Gives every job without an owner to `owner` (the `--adopt-unowned`
+    /// upgrade path); returns how many it took.
+    async fn adopt_unowned(&self, owner: &OwnerKey) -> Result<u64, StoreError>;
+
+    /// [`JobStore::list_jobs`], restricted to the jobs `owner` owns.
+    async fn list_owned(
+        &self,
+        owner: &OwnerKey,
+        limit: usize,
+        after: Option<PageAfter>,
+    ) -> Result<Vec<JobSummary>, StoreError>;
 
     /// Appends one event, assigning the next seq (1, 2, 3… with no gaps).
     /// Calls for one job must not race: each job has a single writer.

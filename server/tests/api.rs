@@ -16,7 +16,17 @@ fn app() -> Router {
     tailor_server::router(state)
 }
 
-async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
+/// One browser's owner token: every request here comes from it, so the
+/// jobs it starts are its own to read.
+const BROWSER: &str = "test-browser-token-0123456789abcdefghijklmn";
+
+async fn send(app: &Router, mut request: Request<Body>) -> (StatusCode, Value) {
+    request.headers_mut().insert(
+        header::COOKIE,
+        tailor_server::access::owner_cookie_header(BROWSER)
+            .parse()
+            .unwrap(),
+    );
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();

@@ -121,12 +121,15 @@ async fn a_killed_instances_job_is_finished_by_another_and_streamed_from_it() {
     let Some(db) = TestDatabase::create().await else {
         return;
     };
+    // One browser, talking to both instances: its jobs are its own on each.
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(60))
+        .cookie_store(true)
         .build()
         .unwrap();
     let mut doomed = Instance::spawn(&db.url);
-    let survivor = instance(&db.url).await;
+    let mut survivor = instance(&db.url).await;
+    survivor.client = client.clone();
     doomed.until_healthy(&client).await;
 
     let page = slow_posting(Duration::from_secs(3)).await;
@@ -212,7 +215,9 @@ async fn a_cancel_sent_to_one_instance_stops_the_job_running_on_another() {
     let Some(db) = TestDatabase::create().await else {
         return;
     };
-    let (runner, other) = (instance(&db.url).await, instance(&db.url).await);
+    let (runner, mut other) = (instance(&db.url).await, instance(&db.url).await);
+    // One person, whichever instance the balancer sends them to.
+    other.client = runner.client.clone();
     let page = slow_posting(Duration::from_secs(20)).await;
     let job = runner.start_job(job_body(&page)).await;
     let mut stream = LiveStream::open(

@@ -83,10 +83,12 @@ fn jobs_and_streams_survive_a_restart() {
         (job, snapshot)
     });
     assert!(!seen.is_done() && seen.last_seq >= 3, "{seen:?}");
+    let jar = first.server.jar.clone();
     first.kill();
 
-    // Second process on the same file.
-    let second = start(dir.path());
+    // Second process on the same file, and the same browser.
+    let mut second = start(dir.path());
+    second.server.client = common::browser_with(jar);
     second.runtime.block_on(async {
         let server = &second.server;
         // The finished job: history, snapshot, result and downloads are all there.

@@ -9,7 +9,10 @@ pub fn MetricsPanel(state: ReadSignal<JobState>) -> impl IntoView {
         state.with(|s| {
             s.metrics
                 .iter()
-                .filter(|m| !m.key.starts_with("match_score_"))
+                .filter(|m| {
+                    !m.key
+                        .starts_with(tailor_common::metric_keys::MATCH_SCORE_PREFIX)
+                })
                 .cloned()
                 .collect::<Vec<_>>()
         })

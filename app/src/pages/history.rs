@@ -30,7 +30,7 @@ fn History(jobs: Vec<JobSummary>, retention_days: u64) -> impl IntoView {
     let delete = move |id: uuid::Uuid| {
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
-            match crate::api::command("DELETE", &format!("/api/jobs/{id}")).await {
+            match crate::api::command("DELETE", &tailor_common::paths::job(id)).await {
                 Ok(()) => set_rows.update(|rows| rows.retain(|j| j.job_id != id)),
                 Err(message) => set_problem.set(Some(message)),
             }

@@ -60,6 +60,7 @@ pub fn ProcessingPage() -> impl IntoView {
 fn JobScreen(view: JobView) -> impl IntoView {
     let job_id = view.state.job_id;
     let retention_days = view.retention_days;
+    let read_only = view.read_only;
     let job = use_processing_job(view);
     let state = job.state;
     // Remember the job in this browser, with what it is about once known.
@@ -124,7 +125,7 @@ fn JobScreen(view: JobView) -> impl IntoView {
                 <ConnectionBadge connection=job.connection/>
             </div>
             <OverallProgress state/>
-            <JobControls job=job.clone() job_id/>
+            {(!read_only).then(|| view! { <JobControls job=job.clone() job_id/> })}
             <p class="job-id">
                 "Job " <code>{job_id.to_string()}</code>
                 {format!(" · kept for {retention_days} days after it finishes, then deleted with your resume")}
@@ -192,8 +193,11 @@ fn JobControls(job: crate::processing_job::ProcessingJob, job_id: uuid::Uuid) ->
         {
             let job = job.clone();
             leptos::task::spawn_local(async move {
-                let outcome =
-                    crate::api::command("POST", &format!("/api/jobs/{job_id}/{action}")).await;
+                let url = match action {
+                    "retry" => tailor_common::paths::job_retry(job_id),
+                    _ => tailor_common::paths::job_cancel(job_id),
+                };
+                let outcome = crate::api::command("POST", &url).await;
                 set_busy.set(false);
                 match outcome {
                     Ok(()) if action == "retry" => job.follow_again(),

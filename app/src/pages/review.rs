@@ -26,7 +26,9 @@ pub fn ReviewPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the results…"</p> }>
             {move || Suspend::new(async move {
                 match result.await {
-                    Ok(Some(result)) => view! { <Review result/> }.into_any(),
+                    Ok(Some(view)) => {
+                        view! { <Review result=view.result read_only=view.read_only/> }.into_any()
+                    }
                     Ok(None) => {
                         set_status_not_found();
                         view! {
@@ -50,7 +52,7 @@ pub fn ReviewPage() -> impl IntoView {
 }
 
 #[component]
-fn Review(result: JobResult) -> impl IntoView {
+fn Review(result: JobResult, read_only: bool) -> impl IntoView {
     let heading = match (&result.job_title, &result.company) {
         (Some(t), Some(c)) => format!("Tailored for {t} at {c}"),
         (Some(t), None) => format!("Tailored for {t}"),
@@ -71,6 +73,16 @@ fn Review(result: JobResult) -> impl IntoView {
                 <a class="button" href=format!("/jobs/{job_id}")>"Back to the progress"</a>
             </div>
             <Downloads result=result.clone()/>
+            {if read_only {
+                view! {
+                    <p class="hint" data-testid="shared-note">
+                        "Shared with you: you can read and download this result, not change it."
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! { <ShareLink job_id/> }.into_any()
+            }}
         </section>
         <Scores before=result.score_before.clone() after=result.score_after.clone()/>
         <SideBySide original=result.original_text.clone() tailored=result.tailored_text.clone()/>
@@ -80,6 +92,51 @@ fn Review(result: JobResult) -> impl IntoView {
             <Missing result=result.clone()/>
         </div>
         <Checks result/>
+    }
+}
+
+/// Makes a read-only link to this result (a new one replaces the last), or
+/// revokes it.
+#[component]
+fn ShareLink(job_id: uuid::Uuid) -> impl IntoView {
+    let (link, set_link) = signal(None::<String>);
+    let (problem, set_problem) = signal(None::<String>);
+    let make = move |_| {
+        set_problem.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            match crate::api::share(job_id).await {
+                Ok(url) => set_link.set(Some(url)),
+                Err(message) => set_problem.set(Some(message)),
+            }
+        });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (job_id, set_link);
+    };
+    let revoke = move |_| {
+        set_problem.set(None);
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            let url = tailor_common::paths::job_share(job_id);
+            match crate::api::command("DELETE", &url).await {
+                Ok(()) => set_link.set(None),
+                Err(message) => set_problem.set(Some(message)),
+            }
+        });
+    };
+    view! {
+        <div class="share" role="group" aria-label="Share">
+            <button type="button" class="button" data-testid="share" on:click=make>
+                {move || if link.get().is_some() { "New share link" } else { "Share read-only" }}
+            </button>
+            {move || link.get().map(|url| view! {
+                <input class="share-url" readonly aria-label="Share link" data-testid="share-url" value=url/>
+                <button type="button" class="button" data-testid="revoke-share" on:click=revoke>
+                    "Stop sharing"
+                </button>
+            })}
+            <span class="form-error" role="status">{move || problem.get()}</span>
+        </div>
     }
 }
 

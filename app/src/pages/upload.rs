@@ -43,7 +43,7 @@ pub fn UploadPage() -> impl IntoView {
         <form
             class="card upload-form"
             method="post"
-            action="/api/pipeline/start"
+            action=tailor_common::paths::START
             enctype="multipart/form-data"
             on:submit=on_submit
             aria-describedby="form-error"
@@ -58,7 +58,12 @@ pub fn UploadPage() -> impl IntoView {
                     accept=".pdf,.docx,.txt,.md"
                     aria-invalid=move || field_error("resume")
                 />
-                <p class="hint">"PDF, DOCX, TXT or Markdown, up to 10 MB. Or paste the text below."</p>
+                <p class="hint">
+                    {format!(
+                        "PDF, DOCX, TXT or Markdown, up to {}. Or paste the text below.",
+                        tailor_common::limits::describe(tailor_common::limits::MAX_RESUME_BYTES)
+                    )}
+                </p>
                 <label for="resume-text">"Resume text"</label>
                 <textarea
                     id="resume-text"
@@ -146,7 +151,7 @@ mod submit {
         set_busy.set(true);
         set_error.set(None);
         leptos::task::spawn_local(async move {
-            let sent = match gloo_net::http::Request::post("/api/pipeline/start")
+            let sent = match gloo_net::http::Request::post(tailor_common::paths::START)
                 .header("Accept", "application/json")
                 .body(data)
             {

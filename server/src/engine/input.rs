@@ -19,7 +19,7 @@ pub enum JobInput {
 }
 
 /// Largest resume file accepted.
-pub const MAX_RESUME_BYTES: usize = 10 * 1024 * 1024;
+pub use tailor_common::limits::MAX_RESUME_BYTES;
 /// Largest job posting (text or HTML) accepted.
 pub const MAX_JOB_BYTES: usize = 5 * 1024 * 1024;
 

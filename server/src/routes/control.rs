@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{job_state, parse_job_id};
 use crate::{
+    access::{self, authorize, Need, Viewer},
     error::ApiError,
     pipeline,
     state::AppState,
@@ -22,9 +23,11 @@ use crate::{
 /// its stream ends with `job_status canceled` and `done`.
 pub async fn cancel(
     State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
+    authorize(&app, &viewer, id, Need::Own).await?;
     let state = job_state(&app, id).await?;
     // Here, or on whichever instance sharing the store runs it.
     if state.is_done() || !(app.runs.cancel(id) || app.hub.store().request_cancel(id).await?) {
@@ -42,9 +45,11 @@ pub async fn cancel(
 /// so an open stream sees the retry live.
 pub async fn retry(
     State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
+    authorize(&app, &viewer, id, Need::Own).await?;
     let state = job_state(&app, id).await?;
     let store = app.hub.store();
     if !state.is_done() || app.runs.is_running(id) {
@@ -77,8 +82,8 @@ pub async fn retry(
         StatusCode::ACCEPTED,
         Json(StartResponse {
             job_id: id,
-            stream_url: format!("/api/jobs/{id}/stream"),
-            snapshot_url: format!("/api/jobs/{id}/snapshot"),
+            stream_url: tailor_common::paths::job_stream(id),
+            snapshot_url: tailor_common::paths::job_snapshot(id),
         }),
     )
         .into_response())
@@ -89,9 +94,11 @@ pub async fn retry(
 /// (on another instance, by the store's notice).
 pub async fn delete(
     State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
+    authorize(&app, &viewer, id, Need::Own).await?;
     app.runs.cancel(id);
     if !app.hub.store().delete(id).await? {
         return Err(ApiError::JobNotFound);
@@ -120,9 +127,10 @@ pub struct JobList {
 
 pub const MAX_PAGE: usize = 100;
 
-/// `GET /api/jobs?limit=&before=`: recent jobs, newest first.
+/// `GET /api/jobs?limit=&before=`: the viewer's recent jobs, newest first.
 pub async fn list(
     State(app): State<AppState>,
+    viewer: Viewer,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, ApiError> {
     let limit = query.limit.unwrap_or(20).clamp(1, MAX_PAGE);
@@ -140,7 +148,12 @@ pub async fn list(
         }
         (None, None) => None,
     };
-    let jobs = app.hub.store().list_jobs(limit, after).await?;
+    access::adopt(&app, &viewer).await?;
+    let jobs = app
+        .hub
+        .store()
+        .list_owned(&viewer.owner, limit, after)
+        .await?;
     let next = (jobs.len() == limit)
         .then(|| jobs.last().map(PageAfter::after))
         .flatten();

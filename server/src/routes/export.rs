@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::parse_job_id;
 use crate::{
+    access::{authorize, Need, Viewer},
     error::ApiError,
     outcome::{self, file_name, Format},
     state::AppState,
@@ -22,10 +23,12 @@ pub struct ExportQuery {
 
 pub async fn export(
     State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
     Query(query): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
+    authorize(&app, &viewer, id, Need::Read).await?;
     let requested = query.format.unwrap_or_default();
     let format = Format::parse(&requested).ok_or_else(|| {
         ApiError::bad_request(

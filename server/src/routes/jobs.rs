@@ -5,23 +5,33 @@ use axum::{
 };
 
 use super::{job_state, parse_job_id};
-use crate::{error::ApiError, outcome, state::AppState};
+use crate::{
+    access::{authorize, Need, Viewer},
+    error::ApiError,
+    outcome,
+    state::AppState,
+};
 
 /// `GET /api/jobs/{id}/snapshot`: the reducer's state over the job's log.
 pub async fn snapshot(
     State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let state = job_state(&app, parse_job_id(&id)?).await?;
+    let id = parse_job_id(&id)?;
+    authorize(&app, &viewer, id, Need::Read).await?;
+    let state = job_state(&app, id).await?;
     Ok(Json(state).into_response())
 }
 
 /// `GET /api/jobs/{id}/result`: the pipeline's outcome; 409 while it runs.
 pub async fn result(
     State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
+    authorize(&app, &viewer, id, Need::Read).await?;
     let outcome = outcome::load(app.hub.store().as_ref(), id).await?;
     Ok(Json(outcome::job_result(id, &outcome)).into_response())
 }

@@ -13,6 +13,7 @@ use tailor_common::{EventBody, JobStatus, JobStatusPayload, StartResponse};
 use uuid::Uuid;
 
 use crate::{
+    access::Viewer,
     error::ApiError,
     hub::now_ms,
     pipeline,
@@ -20,12 +21,10 @@ use crate::{
     store::{JobInputs, ResumeUpload},
 };
 
-/// The largest request accepted: a 10 MiB resume file plus the form around it.
-pub const MAX_BODY_BYTES: usize = 11 * 1024 * 1024;
-/// The largest resume file or pasted text.
-pub const MAX_RESUME_BYTES: usize = 10 * 1024 * 1024;
-/// The largest pasted job posting.
-pub const MAX_JOB_TEXT_BYTES: usize = 512 * 1024;
+use tailor_common::{
+    limits::{describe, MAX_BODY_BYTES, MAX_JOB_TEXT_BYTES, MAX_RESUME_BYTES},
+    paths,
+};
 
 const RESUME_EXTENSIONS: [&str; 5] = ["pdf", "docx", "txt", "md", "markdown"];
 
@@ -38,6 +37,7 @@ struct StartJson {
 
 pub async fn start_pipeline(
     State(app): State<AppState>,
+    viewer: Viewer,
     req: Request,
 ) -> Result<Response, ApiError> {
     let wants_html = wants_html(req.headers());
@@ -64,7 +64,7 @@ pub async fn start_pipeline(
     let job_id = Uuid::new_v4();
     app.hub
         .store()
-        .create(job_id, inputs.clone(), now_ms())
+        .create_owned(job_id, Some(&viewer.owner), inputs.clone(), now_ms())
         .await?;
     app.hub
         .publish(
@@ -80,16 +80,16 @@ pub async fn start_pipeline(
     if wants_html {
         // A plain HTML form (before the page's script has loaded) lands on
         // the job's page.
-        return Ok(Redirect::to(&format!("/jobs/{job_id}")).into_response());
+        return Ok(Redirect::to(&paths::job_page(job_id)).into_response());
     }
     let body = StartResponse {
         job_id,
-        stream_url: format!("/api/jobs/{job_id}/stream"),
-        snapshot_url: format!("/api/jobs/{job_id}/snapshot"),
+        stream_url: paths::job_stream(job_id),
+        snapshot_url: paths::job_snapshot(job_id),
     };
     Ok((
         StatusCode::CREATED,
-        [(header::LOCATION, format!("/jobs/{job_id}"))],
+        [(header::LOCATION, paths::job_page(job_id))],
         Json(body),
     )
         .into_response())
@@ -233,10 +233,7 @@ fn validate(raw: RawInputs) -> Result<JobInputs, ApiError> {
     if resume.bytes.len() > MAX_RESUME_BYTES {
         return Err(ApiError::bad_request(
             "file_too_large",
-            format!(
-                "The resume is larger than {} MiB.",
-                MAX_RESUME_BYTES / (1024 * 1024)
-            ),
+            format!("The resume is larger than {}.", describe(MAX_RESUME_BYTES)),
         ));
     }
     let job_text = non_blank(raw.job_text);
@@ -252,8 +249,8 @@ fn validate(raw: RawInputs) -> Result<JobInputs, ApiError> {
             return Err(ApiError::bad_request(
                 "job_too_large",
                 format!(
-                    "The job posting is longer than {} KiB.",
-                    MAX_JOB_TEXT_BYTES / 1024
+                    "The job posting is longer than {}.",
+                    describe(MAX_JOB_TEXT_BYTES)
                 ),
             ));
         }

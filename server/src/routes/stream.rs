@@ -1,6 +1,6 @@
 //! `GET /api/jobs/{id}/stream`: a job's events as Server-Sent Events.
 //!
-//! Framing (DESIGN.md): `id:` = seq, `event:` = type, `data:` = the JSON
+//! Framing (ARCHITECTURE.md): `id:` = seq, `event:` = type, `data:` = the JSON
 //! envelope. A heartbeat has `event: heartbeat` and a `data:` line but no
 //! `id:`, so it never moves the browser's cursor. `retry:` goes once, first.
 //! The response ends after `done`; the client must close its EventSource
@@ -24,6 +24,7 @@ use uuid::Uuid;
 
 use super::{job_state, parse_job_id};
 use crate::{
+    access::{authorize, Need, Viewer},
     error::ApiError,
     hub::{now_ms, Hub},
     state::AppState,
@@ -43,11 +44,13 @@ pub struct StreamQuery {
 
 pub async fn stream_job(
     State(app): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<String>,
     Query(query): Query<StreamQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let job_id = parse_job_id(&id)?;
+    authorize(&app, &viewer, job_id, Need::Read).await?;
     let cursor = cursor(&headers, query.last_event_id.as_deref())?;
     let hub = app.hub.clone();
     // Subscribe before the first read, so nothing appended after it is missed.

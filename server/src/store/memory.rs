@@ -12,11 +12,14 @@ use tailor_common::{Envelope, EventBody, JobState, Step};
 use uuid::Uuid;
 
 use super::{
-    summary_of, JobInputs, JobStore, JobSummary, PageAfter, StoreError, MAX_EVENTS_PER_JOB,
+    summary_of, JobAccess, JobInputs, JobStore, JobSummary, OwnerKey, PageAfter, StoreError,
+    MAX_EVENTS_PER_JOB,
 };
 
 struct JobLog {
     created_at: i64,
+    owner: Option<OwnerKey>,
+    share_hash: Option<String>,
     inputs: JobInputs,
     events: Vec<Envelope>,
     state: JobState,
@@ -38,6 +41,28 @@ impl MemoryStore {
     fn job(&self, job_id: Uuid) -> Option<Arc<Mutex<JobLog>>> {
         read(&self.jobs).get(&job_id).cloned()
     }
+
+    /// Newest first, after `after`, of the jobs `keep` accepts.
+    fn list_where(
+        &self,
+        limit: usize,
+        after: Option<PageAfter>,
+        keep: impl Fn(&JobLog) -> bool,
+    ) -> Vec<JobSummary> {
+        let mut jobs: Vec<JobSummary> = read(&self.jobs)
+            .values()
+            .filter_map(|job| {
+                let log = lock(job);
+                let id = log.state.job_id;
+                let wanted = after.is_none_or(|a| (log.created_at, id) < (a.created_at, a.job_id));
+                (wanted && keep(&log))
+                    .then(|| summary_of(log.created_at, &log.state, log.result.as_ref()))
+            })
+            .collect();
+        jobs.sort_unstable_by_key(|j| std::cmp::Reverse((j.created_at, j.job_id)));
+        jobs.truncate(limit);
+        jobs
+    }
 }
 
 /// A poisoned lock means a panic elsewhere while holding it; the data under
@@ -56,7 +81,13 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 #[async_trait]
 impl JobStore for MemoryStore {
-    async fn create(&self, job_id: Uuid, inputs: JobInputs, now_ms: i64) -> Result<(), StoreError> {
+    async fn create_owned(
+        &self,
+        job_id: Uuid,
+        owner: Option<&OwnerKey>,
+        inputs: JobInputs,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         let mut jobs = write(&self.jobs);
         if jobs.contains_key(&job_id) {
             return Err(StoreError::Exists(job_id));
@@ -65,6 +96,8 @@ impl JobStore for MemoryStore {
             job_id,
             Arc::new(Mutex::new(JobLog {
                 created_at: now_ms,
+                owner: owner.cloned(),
+                share_hash: None,
                 inputs,
                 events: Vec::new(),
                 state: JobState::new(job_id),
@@ -175,18 +208,49 @@ impl JobStore for MemoryStore {
         limit: usize,
         after: Option<PageAfter>,
     ) -> Result<Vec<JobSummary>, StoreError> {
-        let mut jobs: Vec<JobSummary> = read(&self.jobs)
-            .values()
-            .filter_map(|job| {
-                let log = lock(job);
-                let id = log.state.job_id;
-                let wanted = after.is_none_or(|a| (log.created_at, id) < (a.created_at, a.job_id));
-                wanted.then(|| summary_of(log.created_at, &log.state, log.result.as_ref()))
-            })
-            .collect();
-        jobs.sort_unstable_by_key(|j| std::cmp::Reverse((j.created_at, j.job_id)));
-        jobs.truncate(limit);
-        Ok(jobs)
+        Ok(self.list_where(limit, after, |_| true))
+    }
+
+    async fn list_owned(
+        &self,
+        owner: &OwnerKey,
+        limit: usize,
+        after: Option<PageAfter>,
+    ) -> Result<Vec<JobSummary>, StoreError> {
+        Ok(self.list_where(limit, after, |log| log.owner.as_ref() == Some(owner)))
+    }
+
+    async fn access(&self, job_id: Uuid) -> Result<Option<JobAccess>, StoreError> {
+        Ok(self.job(job_id).map(|job| {
+            let log = lock(&job);
+            JobAccess {
+                owner: log.owner.clone(),
+                share_hash: log.share_hash.clone(),
+            }
+        }))
+    }
+
+    async fn set_share(
+        &self,
+        job_id: Uuid,
+        share_hash: Option<String>,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .job(job_id)
+            .map(|job| lock(&job).share_hash = share_hash)
+            .is_some())
+    }
+
+    async fn adopt_unowned(&self, owner: &OwnerKey) -> Result<u64, StoreError> {
+        let mut adopted = 0;
+        for job in read(&self.jobs).values() {
+            let mut log = lock(job);
+            if log.owner.is_none() {
+                log.owner = Some(owner.clone());
+                adopted += 1;
+            }
+        }
+        Ok(adopted)
     }
 
     async fn delete(&self, job_id: Uuid) -> Result<bool, StoreError> {

@@ -39,8 +39,8 @@ use super::{
         backend, decode_body, decode_checkpoints, decode_state, decode_status, encode_body,
         stores_snapshot, to_i64,
     },
-    match_score, result_title, JobInputs, JobStore, JobSummary, Lease, NoticeHandler, PageAfter,
-    ResumeUpload, StoreError, MAX_EVENTS_PER_JOB,
+    match_score, result_title, JobAccess, JobInputs, JobStore, JobSummary, Lease, NoticeHandler,
+    OwnerKey, PageAfter, ResumeUpload, StoreError, MAX_EVENTS_PER_JOB,
 };
 
 /// The database's clock in milliseconds since the epoch: leases are judged
@@ -285,6 +285,53 @@ impl PgStore {
         Ok(row.is_some())
     }
 
+    /// A page of the job list, of one owner's jobs or (`None`) of all.
+    async fn list(
+        &self,
+        owner: Option<&OwnerKey>,
+        limit: usize,
+        after: Option<PageAfter>,
+    ) -> Result<Vec<JobSummary>, StoreError> {
+        // A plain bound (no `$1 IS NULL OR …`) lets a deep page start at its
+        // place in the index; hence two statements.
+        let after = after.unwrap_or(PageAfter::before_ms(i64::MAX));
+        let client = self.client().await?;
+        let limit = to_i64(limit);
+        let rows =
+            match owner {
+                Some(owner) => client
+                    .query(
+                        "SELECT id, created_at, updated_at, status, last_seq, match_score, title
+                         FROM tailor_jobs WHERE owner_hash = $4 AND (created_at, id) < ($1, $2)
+                         ORDER BY created_at DESC, id DESC LIMIT $3",
+                        &[&after.created_at, &after.job_id, &limit, &owner.0],
+                    )
+                    .await,
+                None => client
+                    .query(
+                        "SELECT id, created_at, updated_at, status, last_seq, match_score, title
+                         FROM tailor_jobs WHERE (created_at, id) < ($1, $2)
+                         ORDER BY created_at DESC, id DESC LIMIT $3",
+                        &[&after.created_at, &after.job_id, &limit],
+                    )
+                    .await,
+            }
+            .map_err(db)?;
+        rows.iter()
+            .map(|r| {
+                Ok(JobSummary {
+                    job_id: r.get(0),
+                    created_at: r.get(1),
+                    updated_at: r.get(2),
+                    status: decode_status(r.get(3))?,
+                    last_seq: to_seq(r.get(4))?,
+                    match_score: r.get(5),
+                    title: r.get(6),
+                })
+            })
+            .collect()
+    }
+
     fn forget_states(&self, ids: &[Uuid]) {
         let mut states = self.states();
         for id in ids {
@@ -303,17 +350,25 @@ fn to_seq(seq: i64) -> Result<u64, StoreError> {
 
 #[async_trait]
 impl JobStore for PgStore {
-    async fn create(&self, job_id: Uuid, inputs: JobInputs, now_ms: i64) -> Result<(), StoreError> {
+    async fn create_owned(
+        &self,
+        job_id: Uuid,
+        owner: Option<&OwnerKey>,
+        inputs: JobInputs,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         let state = JobState::new(job_id);
         let snapshot = serde_json::to_string(&state).map_err(backend)?;
+        let owner_hash = owner.map(|o| o.0.as_str());
         let mut client = self.client().await?;
         let tx = client.transaction().await.map_err(db)?;
         // A new job is leased to the instance that creates it, which runs it.
         let inserted = tx
             .execute(
                 &format!(
-                    "INSERT INTO tailor_jobs (id, created_at, status, last_seq, owner, lease_until)
-                     VALUES ($1, $2, $3, 0, $4, {DB_NOW_MS} + $5)
+                    "INSERT INTO tailor_jobs
+                         (id, created_at, status, last_seq, owner, lease_until, owner_hash)
+                     VALUES ($1, $2, $3, 0, $4, {DB_NOW_MS} + $5, $6)
                      ON CONFLICT (id) DO NOTHING"
                 ),
                 &[
@@ -322,6 +377,7 @@ impl JobStore for PgStore {
                     &state.status.as_str(),
                     &self.instance,
                     &self.lease_ms,
+                    &owner_hash,
                 ],
             )
             .await
@@ -548,32 +604,58 @@ impl JobStore for PgStore {
         limit: usize,
         after: Option<PageAfter>,
     ) -> Result<Vec<JobSummary>, StoreError> {
-        // A plain bound (no `$1 IS NULL OR …`) lets a deep page start at its
-        // place in the index.
-        let after = after.unwrap_or(PageAfter::before_ms(i64::MAX));
+        self.list(None, limit, after).await
+    }
+
+    async fn list_owned(
+        &self,
+        owner: &OwnerKey,
+        limit: usize,
+        after: Option<PageAfter>,
+    ) -> Result<Vec<JobSummary>, StoreError> {
+        self.list(Some(owner), limit, after).await
+    }
+
+    async fn access(&self, job_id: Uuid) -> Result<Option<JobAccess>, StoreError> {
         let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT id, created_at, updated_at, status, last_seq, match_score, title
-                 FROM tailor_jobs WHERE (created_at, id) < ($1, $2)
-                 ORDER BY created_at DESC, id DESC LIMIT $3",
-                &[&after.created_at, &after.job_id, &to_i64(limit)],
+        let row = client
+            .query_opt(
+                "SELECT owner_hash, share_hash FROM tailor_jobs WHERE id = $1",
+                &[&job_id],
             )
             .await
             .map_err(db)?;
-        rows.iter()
-            .map(|r| {
-                Ok(JobSummary {
-                    job_id: r.get(0),
-                    created_at: r.get(1),
-                    updated_at: r.get(2),
-                    status: decode_status(r.get(3))?,
-                    last_seq: to_seq(r.get(4))?,
-                    match_score: r.get(5),
-                    title: r.get(6),
-                })
-            })
-            .collect()
+        Ok(row.map(|r| JobAccess {
+            owner: r.get::<_, Option<String>>(0).map(OwnerKey),
+            share_hash: r.get(1),
+        }))
+    }
+
+    async fn set_share(
+        &self,
+        job_id: Uuid,
+        share_hash: Option<String>,
+    ) -> Result<bool, StoreError> {
+        let client = self.client().await?;
+        let changed = client
+            .execute(
+                "UPDATE tailor_jobs SET share_hash = $2 WHERE id = $1",
+                &[&job_id, &share_hash],
+            )
+            .await
+            .map_err(db)?;
+        Ok(changed > 0)
+    }
+
+    async fn adopt_unowned(&self, owner: &OwnerKey) -> Result<u64, StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "UPDATE tailor_jobs SET owner_hash = $1 WHERE owner_hash IS NULL",
+                &[&owner.0],
+            )
+            .await
+            .map_err(db)
     }
 
     async fn delete(&self, job_id: Uuid) -> Result<bool, StoreError> {

@@ -27,8 +27,8 @@ use super::{
         backend, decode_body, decode_checkpoints, decode_state, decode_status, encode_body,
         parse_id, stores_snapshot, to_i64,
     },
-    match_score, result_title, JobInputs, JobStore, JobSummary, PageAfter, ResumeUpload,
-    StoreError, MAX_EVENTS_PER_JOB,
+    match_score, result_title, JobAccess, JobInputs, JobStore, JobSummary, OwnerKey, PageAfter,
+    ResumeUpload, StoreError, MAX_EVENTS_PER_JOB,
 };
 
 /// The database file's name inside the data directory.
@@ -84,23 +84,99 @@ impl SqliteStore {
     pub fn path(&self) -> &Path {
         &self.path
     }
+
+    /// A page of the job list, of one owner's jobs or (`None`) of all.
+    async fn list(
+        &self,
+        owner: Option<OwnerKey>,
+        limit: usize,
+        after: Option<PageAfter>,
+    ) -> Result<Vec<JobSummary>, StoreError> {
+        let after = after.unwrap_or(PageAfter::before_ms(i64::MAX));
+        self.readers
+            .run(move |conn| {
+                // A plain bound (no `?1 IS NULL OR …`) lets a deep page
+                // start at its place in the index; hence two statements.
+                let (sql, owner) = match owner {
+                    Some(owner) => (
+                        "SELECT id, created_at, updated_at, status, last_seq, match_score, title
+                         FROM jobs WHERE owner_hash = ?4 AND (created_at, id) < (?1, ?2)
+                         ORDER BY created_at DESC, id DESC LIMIT ?3",
+                        Some(owner.0),
+                    ),
+                    None => (
+                        "SELECT id, created_at, updated_at, status, last_seq, match_score, title
+                         FROM jobs WHERE (created_at, id) < (?1, ?2) AND ?4 IS NULL
+                         ORDER BY created_at DESC, id DESC LIMIT ?3",
+                        None,
+                    ),
+                };
+                let mut stmt = conn.prepare_cached(sql).map_err(backend)?;
+                let rows = stmt
+                    .query_map(
+                        params![
+                            after.created_at,
+                            after.job_id.to_string(),
+                            to_i64(limit),
+                            owner
+                        ],
+                        |r| {
+                            Ok((
+                                r.get::<_, String>(0)?,
+                                r.get::<_, i64>(1)?,
+                                r.get::<_, Option<i64>>(2)?,
+                                r.get::<_, String>(3)?,
+                                r.get::<_, i64>(4)?,
+                                r.get::<_, Option<f64>>(5)?,
+                                r.get::<_, Option<String>>(6)?,
+                            ))
+                        },
+                    )
+                    .map_err(backend)?;
+                let mut jobs = Vec::new();
+                for row in rows {
+                    let (id, created_at, updated_at, status, last_seq, match_score, title) =
+                        row.map_err(backend)?;
+                    jobs.push(JobSummary {
+                        job_id: parse_id(&id)?,
+                        created_at,
+                        updated_at,
+                        status: decode_status(&status)?,
+                        last_seq: u64::try_from(last_seq).map_err(backend)?,
+                        match_score,
+                        title,
+                    });
+                }
+                Ok(jobs)
+            })
+            .await
+    }
 }
 
 #[async_trait]
 impl JobStore for SqliteStore {
-    async fn create(&self, job_id: Uuid, inputs: JobInputs, now_ms: i64) -> Result<(), StoreError> {
+    async fn create_owned(
+        &self,
+        job_id: Uuid,
+        owner: Option<&OwnerKey>,
+        inputs: JobInputs,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         let state = JobState::new(job_id);
         let snapshot = serde_json::to_string(&state).map_err(backend)?;
+        let owner = owner.map(|o| o.0.clone());
         self.writer
             .run(move |w| {
                 let conn = &w.conn;
                 let id = job_id.to_string();
                 let inserted = conn
                     .prepare_cached(
-                        "INSERT INTO jobs (id, created_at, status, last_seq)
-                         VALUES (?1, ?2, ?3, 0) ON CONFLICT (id) DO NOTHING",
+                        "INSERT INTO jobs (id, created_at, status, last_seq, owner_hash)
+                         VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (id) DO NOTHING",
                     )
-                    .and_then(|mut s| s.execute(params![id, now_ms, state.status.as_str()]))
+                    .and_then(|mut s| {
+                        s.execute(params![id, now_ms, state.status.as_str(), owner])
+                    })
                     .map_err(backend)?;
                 if inserted == 0 {
                     return Err(StoreError::Exists(job_id));
@@ -354,49 +430,63 @@ impl JobStore for SqliteStore {
         limit: usize,
         after: Option<PageAfter>,
     ) -> Result<Vec<JobSummary>, StoreError> {
-        let after = after.unwrap_or(PageAfter::before_ms(i64::MAX));
+        self.list(None, limit, after).await
+    }
+
+    async fn list_owned(
+        &self,
+        owner: &OwnerKey,
+        limit: usize,
+        after: Option<PageAfter>,
+    ) -> Result<Vec<JobSummary>, StoreError> {
+        self.list(Some(owner.clone()), limit, after).await
+    }
+
+    async fn access(&self, job_id: Uuid) -> Result<Option<JobAccess>, StoreError> {
         self.readers
             .run(move |conn| {
-                let mut stmt = conn
-                    .prepare_cached(
-                        "SELECT id, created_at, updated_at, status, last_seq, match_score, title
-                         FROM jobs WHERE (created_at, id) < (?1, ?2)
-                         ORDER BY created_at DESC, id DESC LIMIT ?3",
-                    )
+                conn.prepare_cached("SELECT owner_hash, share_hash FROM jobs WHERE id = ?1")
+                    .and_then(|mut s| {
+                        s.query_row([job_id.to_string()], |r| {
+                            Ok(JobAccess {
+                                owner: r.get::<_, Option<String>>(0)?.map(OwnerKey),
+                                share_hash: r.get(1)?,
+                            })
+                        })
+                        .optional()
+                    })
+                    .map_err(backend)
+            })
+            .await
+    }
+
+    async fn set_share(
+        &self,
+        job_id: Uuid,
+        share_hash: Option<String>,
+    ) -> Result<bool, StoreError> {
+        self.writer
+            .run(move |w| {
+                let changed = w
+                    .conn
+                    .prepare_cached("UPDATE jobs SET share_hash = ?2 WHERE id = ?1")
+                    .and_then(|mut s| s.execute(params![job_id.to_string(), share_hash]))
                     .map_err(backend)?;
-                let rows = stmt
-                    // A plain bound (no `?1 IS NULL OR …`) lets a deep page
-                    // start at its place in the index.
-                    .query_map(
-                        params![after.created_at, after.job_id.to_string(), to_i64(limit)],
-                        |r| {
-                            Ok((
-                                r.get::<_, String>(0)?,
-                                r.get::<_, i64>(1)?,
-                                r.get::<_, Option<i64>>(2)?,
-                                r.get::<_, String>(3)?,
-                                r.get::<_, i64>(4)?,
-                                r.get::<_, Option<f64>>(5)?,
-                                r.get::<_, Option<String>>(6)?,
-                            ))
-                        },
-                    )
+                Ok(changed > 0)
+            })
+            .await
+    }
+
+    async fn adopt_unowned(&self, owner: &OwnerKey) -> Result<u64, StoreError> {
+        let owner = owner.0.clone();
+        self.writer
+            .run(move |w| {
+                let adopted = w
+                    .conn
+                    .prepare_cached("UPDATE jobs SET owner_hash = ?1 WHERE owner_hash IS NULL")
+                    .and_then(|mut s| s.execute([owner]))
                     .map_err(backend)?;
-                let mut jobs = Vec::new();
-                for row in rows {
-                    let (id, created_at, updated_at, status, last_seq, match_score, title) =
-                        row.map_err(backend)?;
-                    jobs.push(JobSummary {
-                        job_id: parse_id(&id)?,
-                        created_at,
-                        updated_at,
-                        status: decode_status(&status)?,
-                        last_seq: u64::try_from(last_seq).map_err(backend)?,
-                        match_score,
-                        title,
-                    });
-                }
-                Ok(jobs)
+                Ok(adopted as u64)
             })
             .await
     }

@@ -13,8 +13,8 @@ use tailor_common::{
 use uuid::Uuid;
 
 use super::{
-    pg_testing::TestDatabase, JobInputs, JobStore, MemoryStore, PageAfter, PgSettings, PgStore,
-    ResumeUpload, SqliteStore, StoreError, MAX_EVENTS_PER_JOB,
+    pg_testing::TestDatabase, JobInputs, JobStore, JobSummary, MemoryStore, OwnerKey, PageAfter,
+    PgSettings, PgStore, ResumeUpload, SqliteStore, StoreError, MAX_EVENTS_PER_JOB,
 };
 
 pub fn inputs() -> JobInputs {
@@ -673,6 +673,69 @@ pub async fn concurrent_readers(store: Arc<dyn JobStore>) {
     );
 }
 
+/// A job is listed only for its owner; its share hash can be set and
+/// revoked; unowned jobs go to whoever adopts them, and only those.
+pub async fn owners_and_shares(store: &dyn JobStore) {
+    let (alice, bob) = (OwnerKey("a".repeat(64)), OwnerKey("b".repeat(64)));
+    let (a1, a2, b1, legacy) = (
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+        Uuid::new_v4(),
+    );
+    store
+        .create_owned(a1, Some(&alice), inputs(), 1)
+        .await
+        .unwrap();
+    store
+        .create_owned(a2, Some(&alice), inputs(), 2)
+        .await
+        .unwrap();
+    store
+        .create_owned(b1, Some(&bob), inputs(), 3)
+        .await
+        .unwrap();
+    store.create(legacy, inputs(), 4).await.unwrap();
+    let ids = |jobs: Vec<JobSummary>| jobs.into_iter().map(|j| j.job_id).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.list_owned(&alice, 10, None).await.unwrap()),
+        [a2, a1]
+    );
+    assert_eq!(ids(store.list_owned(&bob, 10, None).await.unwrap()), [b1]);
+    // Paging stays within the owner's jobs.
+    let first = store.list_owned(&alice, 1, None).await.unwrap();
+    let after = Some(PageAfter::after(&first[0]));
+    assert_eq!(
+        ids(store.list_owned(&alice, 10, after).await.unwrap()),
+        [a1]
+    );
+    assert_eq!(store.list_jobs(10, None).await.unwrap().len(), 4);
+
+    let access = store.access(a1).await.unwrap().unwrap();
+    assert_eq!(access.owner.as_ref(), Some(&alice));
+    assert_eq!(access.share_hash, None);
+    assert_eq!(store.access(legacy).await.unwrap().unwrap().owner, None);
+    assert_eq!(store.access(Uuid::new_v4()).await.unwrap(), None);
+
+    assert!(store.set_share(a1, Some("s".repeat(64))).await.unwrap());
+    let shared = store.access(a1).await.unwrap().unwrap().share_hash;
+    assert_eq!(shared.as_deref(), Some("s".repeat(64).as_str()));
+    assert!(store.set_share(a1, None).await.unwrap());
+    assert_eq!(store.access(a1).await.unwrap().unwrap().share_hash, None);
+    assert!(!store.set_share(Uuid::new_v4(), None).await.unwrap());
+
+    assert_eq!(store.adopt_unowned(&bob).await.unwrap(), 1);
+    assert_eq!(
+        ids(store.list_owned(&bob, 10, None).await.unwrap()),
+        [legacy, b1]
+    );
+    assert_eq!(
+        store.adopt_unowned(&alice).await.unwrap(),
+        0,
+        "adopted once"
+    );
+}
+
 /// Runs each named behaviour test against a store made by `$make`, which
 /// yields `Some((store, guard))`, the guard living as long as the test, or
 /// `None` when the backend is not available here (it says so itself).
@@ -692,6 +755,7 @@ macro_rules! behaviour_tests {
                 unfinished_jobs,
                 checkpoints,
                 log_size_limit,
+                owners_and_shares,
             ]
         );
     };

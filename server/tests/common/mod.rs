@@ -57,7 +57,9 @@ pub struct TestServer {
     pub addr: SocketAddr,
     pub shutdown: CancellationToken,
     pub handle: tokio::task::JoinHandle<()>,
+    /// A browser: its cookies are in `jar`.
     pub client: reqwest::Client,
+    pub jar: Arc<reqwest::cookie::Jar>,
 }
 
 impl TestServer {
@@ -88,24 +90,38 @@ impl TestServer {
         Self::serve(state, shutdown).await
     }
 
-    async fn serve(state: AppState, shutdown: CancellationToken) -> Self {
+    /// A server with this configuration, on a memory store.
+    pub async fn start_with_config(config: ServeArgs) -> Self {
+        let options = LeptosOptions::builder().output_name("tailor").build();
+        let shutdown = CancellationToken::new();
+        let state = build_state(
+            config,
+            options,
+            Arc::new(MemoryStore::new()),
+            shutdown.clone(),
+        );
+        Self::serve(state, shutdown).await
+    }
+
+    /// Served as `tailor serve` serves: hyper with the configured timeouts
+    /// and connection cap.
+    pub async fn serve(state: AppState, shutdown: CancellationToken) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let token = shutdown.clone();
+        let limits = tailor_server::http::Limits::from_config(&state.config);
         let handle = tokio::spawn(async move {
-            axum::serve(listener, router(state))
-                .with_graceful_shutdown(token.cancelled_owned())
+            tailor_server::http::serve(listener, router(state), limits, token)
                 .await
                 .unwrap();
         });
+        let jar = Arc::new(reqwest::cookie::Jar::default());
         TestServer {
             addr,
             shutdown,
             handle,
-            client: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .unwrap(),
+            client: browser_with(jar.clone()),
+            jar,
         }
     }
 
@@ -150,6 +166,22 @@ impl TestServer {
         let text = response.text().await.unwrap();
         (status, parse_frames(&text))
     }
+}
+
+/// A client that keeps cookies as a browser does: the jobs it starts are its
+/// own, and a second one is somebody else.
+pub fn browser() -> reqwest::Client {
+    browser_with(Arc::new(reqwest::cookie::Jar::default()))
+}
+
+/// A client on an existing cookie jar: the same browser, e.g. after the
+/// server restarted.
+pub fn browser_with(jar: Arc<reqwest::cookie::Jar>) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .cookie_provider(jar)
+        .build()
+        .unwrap()
 }
 
 /// Starts a job on the server at `base` (`http://host:port`).

@@ -142,7 +142,7 @@ pub fn plan(a: &Analysis, r: &mut dyn Reporter) -> Result<Plan, EngineError> {
     );
     metric(
         r,
-        "match_score_before",
+        tailor_common::metric_keys::MATCH_SCORE_BEFORE,
         score_before.total as f64,
         Some("points"),
         "Match score before",

@@ -20,14 +20,14 @@ pub fn polish(
     let after = &c.score_after;
     metric(
         r,
-        "match_score_before",
+        tailor_common::metric_keys::MATCH_SCORE_BEFORE,
         before.total as f64,
         Some("points"),
         "Match score before",
     );
     metric(
         r,
-        "match_score_after",
+        tailor_common::metric_keys::MATCH_SCORE_AFTER,
         after.total as f64,
         Some("points"),
         "Match score after",

@@ -14,7 +14,8 @@ const MIGRATION_LOCK: i64 = 0x7461_696c_6f72;
 
 /// Each entry moves the schema from version `i` to `i + 1`. Tables carry a
 /// `tailor_` prefix: the database may hold other applications' tables.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE tailor_jobs (
         id               uuid PRIMARY KEY,
         created_at       bigint NOT NULL,
@@ -74,7 +75,16 @@ const MIGRATIONS: &[&str] = &["
         data   text NOT NULL,
         PRIMARY KEY (job_id, step)
     );
-    "];
+    ",
+    // 2: who may see a job (`owner` above is the instance running it).
+    // Hashes, never the tokens themselves. Jobs from before this script have
+    // no owner (see `--adopt-unowned`).
+    "
+    ALTER TABLE tailor_jobs ADD COLUMN owner_hash text;
+    ALTER TABLE tailor_jobs ADD COLUMN share_hash text;
+    CREATE INDEX tailor_jobs_by_owner ON tailor_jobs (owner_hash, created_at DESC, id DESC);
+    ",
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();

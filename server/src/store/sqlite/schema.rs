@@ -71,6 +71,13 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (job_id, step)
     ) WITHOUT ROWID;
     ",
+    // 3: who may see a job. Hashes, never the tokens themselves. Jobs from
+    // before this script have no owner (see `--adopt-unowned`).
+    "
+    ALTER TABLE jobs ADD COLUMN owner_hash TEXT;
+    ALTER TABLE jobs ADD COLUMN share_hash TEXT;
+    CREATE INDEX jobs_by_owner ON jobs (owner_hash, created_at DESC, id DESC);
+    ",
 ];
 
 /// The schema version this build writes.
