@@ -10,6 +10,8 @@ pub enum EngineError {
     PdfNoText,
     #[error("This PDF could not be read. Export it again from your editor, upload a DOCX, or paste the text.")]
     PdfUnreadable,
+    #[error("This PDF is password-protected. Save or print it again without a password, upload a DOCX, or paste the text.")]
+    PdfEncrypted,
     #[error("This PDF has {pages} pages; the limit is {limit}. Upload your resume only.")]
     PdfTooManyPages { pages: usize, limit: usize },
     #[error("Reading this file took too long. Try again, upload a DOCX, or paste the text.")]
@@ -34,6 +36,7 @@ impl EngineError {
             EngineError::UnsupportedFormat(_) => "unsupported_format",
             EngineError::PdfNoText => "pdf_no_text",
             EngineError::PdfUnreadable => "pdf_unreadable",
+            EngineError::PdfEncrypted => "pdf_encrypted",
             EngineError::PdfTooManyPages { .. } => "pdf_too_many_pages",
             EngineError::ParseTimeout => "parse_timeout",
             EngineError::DocxInvalid(_) => "docx_invalid",
@@ -61,5 +64,7 @@ mod tests {
         assert!(!e.retryable());
         assert!(e.to_string().starts_with("This PDF has no text layer"));
         assert!(EngineError::ParseTimeout.retryable());
+        assert_eq!(EngineError::PdfEncrypted.code(), "pdf_encrypted");
+        assert!(!EngineError::PdfEncrypted.retryable());
     }
 }
