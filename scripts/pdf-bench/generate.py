@@ -166,6 +166,19 @@ def fpdf2(r, pdf_path):
     pdf.output(pdf_path)
 
 
+def encrypted(pdf_path):
+    """A PDF that needs a user password to open (the reader must say so)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner-secret", user_password="user-secret")
+    pdf.add_font("DejaVu", "", f"{DEJAVU}/DejaVuSans.ttf")
+    pdf.add_page()
+    pdf.set_font("DejaVu", "", 11)
+    pdf.multi_cell(0, 6, "Confidential Candidate\nThis resume text is encrypted with a user password.")
+    pdf.output(pdf_path)
+
+
 def main():
     out = sys.argv[1]
     only = set(sys.argv[2:])
@@ -185,6 +198,8 @@ def main():
         weasyprint(base + ".html", base + ".weasyprint.pdf")
         fpdf2(r, base + ".fpdf2.pdf")
         print("wrote", base)
+    if not only:
+        encrypted(os.path.join(out, "encrypted.fpdf2.pdf"))
 
 
 if __name__ == "__main__":
