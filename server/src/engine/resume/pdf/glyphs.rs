@@ -308,7 +308,7 @@ struct FontInfo {
 impl FontInfo {
     fn widths(&self, bytes: &[u8]) -> Option<Vec<f64>> {
         let (map, dw) = self.cid_widths.as_ref()?;
-        if bytes.len() % 2 != 0 {
+        if !bytes.len().is_multiple_of(2) {
             return None;
         }
         Some(

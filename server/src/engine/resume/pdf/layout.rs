@@ -609,6 +609,139 @@ fn join_hyphenation(lines: &mut [PdfLine]) {
 mod tests {
     use super::*;
 
+    /// Glyphs for `text` from `x` on baseline `y`: each character 0.5 em
+    /// wide plus `track` ems of letter spacing; spaces are space glyphs.
+    fn run(text: &str, x: f64, y: f64, size: f64, track: f64) -> Vec<Glyph> {
+        let mut out = Vec::new();
+        let mut at = x;
+        for c in text.chars() {
+            out.push(Glyph {
+                x: at,
+                y,
+                w: 0.5 * size,
+                size,
+                bold: false,
+                text: c.to_string(),
+            });
+            at += (0.5 + track) * size;
+        }
+        out
+    }
+
+    fn page(glyphs: Vec<Glyph>) -> Page {
+        Page {
+            width: 612.0,
+            height: 792.0,
+            glyphs,
+        }
+    }
+
+    fn text_of(pages: &[Page]) -> String {
+        layout_text(&assemble(pages), " | ")
+    }
+
+    #[test]
+    fn letter_spaced_capitals_are_words_and_wide_gaps_split_segments() {
+        let mut g = run("ANA LIMA", 50.0, 100.0, 20.0, 0.3);
+        g.extend(run("Role title", 50.0, 130.0, 10.0, 0.0));
+        g.extend(run("2019 – 2021", 400.0, 130.0, 10.0, 0.0));
+        let l = assemble(&[page(g)]);
+        let texts: Vec<&str> = l.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts, ["ANA LIMA", "Role title", "2019 – 2021"]);
+        assert_eq!(l.lines[1].y, l.lines[2].y);
+    }
+
+    #[test]
+    fn a_space_that_does_not_advance_is_not_a_break() {
+        // "care" + zero-advance " " + "ful": one word.
+        let mut g = run("care", 50.0, 100.0, 10.0, 0.0);
+        g.push(Glyph {
+            x: 70.0,
+            y: 100.0,
+            w: 3.0,
+            size: 10.0,
+            bold: false,
+            text: " ".into(),
+        });
+        g.extend(run("ful work", 70.0, 100.0, 10.0, 0.0));
+        assert_eq!(text_of(&[page(g)]), "careful work\n");
+    }
+
+    #[test]
+    fn a_label_value_table_reads_row_by_row_but_columns_read_down() {
+        // Table: every label shares its value's baseline exactly.
+        let mut t = Vec::new();
+        for (i, (k, v)) in [
+            ("Tools", "Git, Make"),
+            ("Cloud", "GCP"),
+            ("Data", "dbt"),
+            ("Web", "Vue"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let y = 100.0 + 14.0 * i as f64;
+            t.extend(run(k, 50.0, y, 10.0, 0.0));
+            t.extend(run(v, 200.0, y, 10.0, 0.0));
+        }
+        assert_eq!(
+            text_of(&[page(t)]),
+            "Tools | Git, Make\nCloud | GCP\nData | dbt\nWeb | Vue\n"
+        );
+        // Columns: independent line grids.
+        let mut c = Vec::new();
+        for (i, w) in ["alpha", "beta", "gamma", "delta"].iter().enumerate() {
+            c.extend(run(w, 50.0, 100.0 + 14.0 * i as f64, 10.0, 0.0));
+        }
+        for (i, w) in ["one", "two", "three", "four", "five"].iter().enumerate() {
+            c.extend(run(w, 300.0, 105.0 + 12.0 * i as f64, 10.0, 0.0));
+        }
+        let text = text_of(&[page(c)]);
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(
+            words,
+            ["alpha", "beta", "gamma", "delta", "one", "two", "three", "four", "five"]
+        );
+    }
+
+    #[test]
+    fn repeated_margin_lines_and_page_numbers_go_body_lines_stay() {
+        let mk = |n: usize| {
+            let mut g = run("Ana Lima CV", 250.0, 30.0, 8.0, 0.0);
+            g.extend(run(
+                &format!("Body text on page {n}"),
+                50.0,
+                300.0,
+                10.0,
+                0.0,
+            ));
+            // The same words in the body are kept.
+            g.extend(run("Ana Lima CV", 50.0, 320.0, 10.0, 0.0));
+            g.extend(run(&format!("{n}/2"), 300.0, 770.0, 8.0, 0.0));
+            page(g)
+        };
+        let text = text_of(&[mk(1), mk(2)]);
+        assert_eq!(
+            text,
+            "Body text on page 1\nAna Lima CV\n\nBody text on page 2\nAna Lima CV\n"
+        );
+        // On a single page, a top line is not running (nothing repeats it).
+        let one = text_of(&[mk(1)]);
+        assert!(one.starts_with("Ana Lima CV\n"), "{one}");
+        assert!(!one.contains("1/2"), "{one}");
+    }
+
+    #[test]
+    fn hyphenation_joins_only_before_a_lowercase_continuation() {
+        let mut g = run("a well-known inter-", 50.0, 100.0, 10.0, 0.0);
+        g.extend(run("national team and Jean-", 50.0, 114.0, 10.0, 0.0));
+        g.extend(run("Paul Sartre", 50.0, 128.0, 10.0, 0.0));
+        assert_eq!(
+            text_of(&[page(g)]),
+            "a well-known international\nteam and Jean-\nPaul Sartre\n"
+        );
+    }
+
     #[test]
     fn page_numbers() {
         for t in [
