@@ -67,9 +67,14 @@ def make_html(r):
     css = CSS % {
         "running": RUNNING if r["running"] else "",
         "spacing": "letter-spacing: 0.35em;" if r["spaced_name"] else "",
-        "extra": "body { font-size: 11pt; line-height: 1.6; } .bullet { margin: 3pt 0 3pt 12pt; }" if r["running"] else "",
+        "extra": ("body { font-size: 11pt; line-height: 1.6; } .bullet { margin: 3pt 0 3pt 12pt; }" if r["running"] else "")
+        + (" body { font-family: 'DejaVu Serif', serif; } .rgrid { grid-template-columns: 66% 30%; }" if r.get("serif") else ""),
     }
-    if r["columns"] == "sidebar":
+    if r["columns"] == "right-sidebar":
+        body = (f'<div style="text-align:center">{blocks_html(r["blocks_top"])}</div>'
+                f'<div class="grid rgrid"><div>{blocks_html(r["blocks"])}</div>'
+                f'<div class="side">{blocks_html(r["blocks_right"])}</div></div>')
+    elif r["columns"] == "sidebar":
         body = (f'<div class="grid"><div class="side">{blocks_html(r["blocks_left"])}</div>'
                 f'<div>{blocks_html(r["blocks"])}</div></div>')
     elif r["columns"] == "narrow":
@@ -111,8 +116,9 @@ def fpdf2(r, pdf_path):
     pdf = Doc(format="Letter", unit="mm")
     pdf.set_margins(18, 16, 18)
     pdf.set_auto_page_break(True, 18)
-    pdf.add_font("DejaVu", "", f"{DEJAVU}/DejaVuSans.ttf")
-    pdf.add_font("DejaVu", "B", f"{DEJAVU}/DejaVuSans-Bold.ttf")
+    face = "Serif" if r.get("serif") else "Sans"
+    pdf.add_font("DejaVu", "", f"{DEJAVU}/DejaVu{face}.ttf")
+    pdf.add_font("DejaVu", "B", f"{DEJAVU}/DejaVu{face}-Bold.ttf")
     pdf.add_page()
     body = 11 if r["running"] else 10
     lh = body * 0.3528 * (1.6 if r["running"] else 1.35)
@@ -141,7 +147,10 @@ def fpdf2(r, pdf_path):
                 pdf.set_font("DejaVu", "B" if k == "role" else "", body)
                 if b[1]:
                     pdf.cell(w, lh, b[1])
+                left_w = pdf.get_string_width(b[1]) if b[1] else 0
                 pdf.set_font("DejaVu", "", body)
+                if left_w + pdf.get_string_width(b[2]) + 4 > w:
+                    y += lh  # no room beside the title: the right part goes below
                 pdf.set_xy(x, y)
                 pdf.cell(w, lh, b[2], align="R", new_x="LEFT", new_y="NEXT")
             elif k == "bullet":
@@ -154,7 +163,15 @@ def fpdf2(r, pdf_path):
                 pdf.multi_cell(w, lh, b[1], align=align, new_x="LEFT", new_y="NEXT")
 
     full = pdf.w - pdf.l_margin - pdf.r_margin
-    if r["columns"] == "sidebar":
+    if r["columns"] == "right-sidebar":
+        for b in r["blocks_top"]:
+            pdf.set_font("DejaVu", "B" if b[0] == "name" else "", 22 if b[0] == "name" else body)
+            pdf.cell(full, 10 if b[0] == "name" else lh, b[1], align="C", new_x="LMARGIN", new_y="NEXT")
+        top = pdf.get_y()
+        draw(r["blocks"], pdf.l_margin, full * 0.64)
+        pdf.set_y(top)
+        draw(r["blocks_right"], pdf.l_margin + full * 0.70, full * 0.30)
+    elif r["columns"] == "sidebar":
         top = pdf.get_y()
         draw(r["blocks_left"], pdf.l_margin, full * 0.30)
         pdf.set_y(top)

@@ -156,6 +156,43 @@ RESUMES = [
 ]
 
 
+# Written after the reader was tuned on the five above, to check it on a
+# layout it had not seen: centred header over two columns, main column left,
+# sidebar right, serif font, two-line right part.
+RESUMES.append(
+    {
+        "id": "r6_heldout",
+        "spaced_name": False,
+        "running": False,
+        "serif": True,
+        "columns": "right-sidebar",
+        "blocks_top": [
+            ("name", "Chloé Dubois-Nakamura"),
+            ("line", "chloe.dn@example.fr | +33 6 12 34 56 78 | Lyon, France"),
+        ],
+        "blocks": [
+            ("heading", "Work history"),
+            ("role", "Product Designer, Doctolib", "Feb 2022 – Present"),
+            ("bullet", "Redesigned appointment booking for 4,000 clinics; completion rose from 71% to 83%."),
+            ("bullet", "Ran 30 usability sessions with patients over 65 and fed findings into the roadmap."),
+            ("role", "UX Designer, BlaBlaCar", "Sep 2018 – Jan 2022"),
+            ("bullet", "Shipped the driver onboarding flow in 11 languages, including Türkçe and Polski."),
+            ("heading", "Education"),
+            ("role", "MA Interaction Design, Université Lumière Lyon 2", "2016 – 2018"),
+        ],
+        "blocks_right": [
+            ("heading", "Tools"),
+            ("line", "Figma, Sketch"),
+            ("line", "Maze, Dovetail"),
+            ("line", "HTML, CSS"),
+            ("heading", "Languages"),
+            ("line", "French, Japanese"),
+            ("line", "English (C1)"),
+        ],
+    }
+)
+
+
 def true_lines(r):
     """The true text, one logical line per entry (soft hyphens removed)."""
     out = []
@@ -171,7 +208,9 @@ def true_lines(r):
                 text = b[1]
             out.append((kind, text.replace(SHY, "")))
 
+    emit(r.get("blocks_top", []))
     if r["columns"] == "sidebar":
         emit(r["blocks_left"])
     emit(r["blocks"])
+    emit(r.get("blocks_right", []))
     return out

@@ -242,13 +242,22 @@ fn row_segments(mut row: Vec<&Glyph>) -> Vec<Segment> {
     .unwrap_or(0.0)
     .max(0.0);
     let is_word_gap = |gap: f64, sp: bool| sp || gap > letter + WORD_GAP_EM * size;
-    // The usual word gap, from the gaps that are not already wide.
-    let word_gaps: Vec<f64> = gaps
+    // The usual word gap: the lower median of the row's word gaps, so one
+    // wide gap among normal ones stands out, while a justified row whose
+    // gaps are all stretched stays whole. A single gap has nothing to be
+    // compared with and is judged against a normal space.
+    let mut word_gaps: Vec<f64> = gaps
         .iter()
-        .filter(|(g, sp)| is_word_gap(*g, *sp) && *g < WIDE_GAP_EM * size)
+        .filter(|(g, sp)| is_word_gap(*g, *sp))
         .map(|(g, _)| *g)
         .collect();
-    let usual_word = median(word_gaps).unwrap_or(0.3 * size).max(0.2 * size);
+    word_gaps.sort_by(f64::total_cmp);
+    let usual_word = if word_gaps.len() >= 2 {
+        word_gaps[(word_gaps.len() - 1) / 2]
+    } else {
+        0.3 * size
+    }
+    .max(0.2 * size);
     let wide = (WIDE_GAP_EM * size).max(WIDE_GAP_RATIO * usual_word);
 
     let mut segs = Vec::new();
@@ -649,6 +658,18 @@ mod tests {
         let texts: Vec<&str> = l.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["ANA LIMA", "Role title", "2019 – 2021"]);
         assert_eq!(l.lines[1].y, l.lines[2].y);
+    }
+
+    #[test]
+    fn a_loosely_justified_row_stays_whole() {
+        // Five words, every gap stretched to 2.2 em (beyond the wide gap).
+        let mut g = Vec::new();
+        let mut x = 50.0;
+        for w in ["Led", "the", "audit", "of", "payroll"] {
+            g.extend(run(w, x, 100.0, 10.0, 0.0));
+            x += (0.5 * w.chars().count() as f64 + 2.2) * 10.0;
+        }
+        assert_eq!(text_of(&[page(g)]), "Led the audit of payroll\n");
     }
 
     #[test]
