@@ -224,10 +224,15 @@ impl OutputDev for Collector {
 /// Read every page's glyphs. Panics inside pdf-extract are the caller's to
 /// catch (it runs this on a guarded thread).
 pub fn read_pages(doc: &Document) -> Result<Vec<Page>, OutputError> {
+    let mut budget = MAX_STRINGS;
     let infos_by_page = doc
         .get_pages()
         .values()
-        .map(|&id| string_infos(doc, id))
+        .map(|&id| {
+            let infos = string_infos(doc, id, budget);
+            budget -= infos.len();
+            infos
+        })
         .collect();
     let mut c = Collector {
         pages: Vec::new(),
@@ -251,13 +256,14 @@ pub fn read_pages(doc: &Document) -> Result<Vec<Page>, OutputError> {
 /// For each show-text string of a page, in the order pdf-extract reads
 /// them: its font's weight, whether the text matrix was set before it, and
 /// its codes' true widths when known.
-fn string_infos(doc: &Document, page: ObjectId) -> Vec<StringInfo> {
+fn string_infos(doc: &Document, page: ObjectId, budget: usize) -> Vec<StringInfo> {
     let Ok(content) = doc.get_page_content(page) else {
         return Vec::new();
     };
     let resources = page_resources(doc, page);
     let mut w = Walk {
         doc,
+        budget,
         fonts: HashMap::new(),
         out: Vec::new(),
     };
@@ -329,10 +335,13 @@ struct Walk<'a> {
     /// Keyed by resource name, like pdf-extract's own per-page cache.
     fonts: HashMap<Vec<u8>, FontInfo>,
     out: Vec<StringInfo>,
+    /// Strings this page may still record (what the document has left).
+    budget: usize,
 }
 
-/// Bound on the strings recorded for one page.
-const MAX_STRINGS: usize = 200_000;
+/// Bound on the strings recorded for one document; past it, pages are
+/// read without weights (the count no longer lines up).
+const MAX_STRINGS: usize = 400_000;
 
 impl Walk<'_> {
     fn walk(&mut self, content: &[u8], resources: Option<&Dictionary>, depth: usize) {
@@ -345,7 +354,7 @@ impl Walk<'_> {
         // A form starts with a fresh text matrix.
         let mut reset = true;
         for op in &content.operations {
-            if self.out.len() >= MAX_STRINGS {
+            if self.out.len() >= self.budget {
                 return;
             }
             match op.operator.as_str() {
