@@ -123,6 +123,8 @@ fn two_columns_read_column_by_column() {
             "EDUCATION",
             "Thesis: demand forecasting",
         ];
+        // The name wraps in the narrow sidebar; it is still one line.
+        assert_eq!(l.lines[0].text, "Zeynep Yılmaz", "{pdf}");
         let idx: Vec<usize> = order.iter().map(|n| line_of(&l, n)).collect();
         assert!(
             idx.windows(2).all(|w| w[0] < w[1]),

@@ -17,7 +17,8 @@ use super::glyphs::{Glyph, Page};
 pub struct PdfLine {
     /// 1-based page number.
     pub page: usize,
-    /// Left edge and baseline, in points from the page's top-left corner.
+    /// Left edge and baseline (of the last row, for a title that wraps), in
+    /// points from the page's top-left corner.
     pub x: f64,
     pub y: f64,
     pub width: f64,
@@ -84,6 +85,7 @@ pub fn assemble(pages: &[Page]) -> PdfLayout {
         }
     }
     join_hyphenation(&mut lines);
+    join_wrapped_titles(&mut lines);
     lines.retain(|l| !l.text.trim().is_empty());
     PdfLayout {
         pages: pages.len(),
@@ -614,6 +616,64 @@ fn join_hyphenation(lines: &mut [PdfLine]) {
     }
 }
 
+/// The size most of the document's characters are set in.
+fn body_size(lines: &[PdfLine]) -> Option<f64> {
+    let mut by_size: Vec<(f64, usize)> = Vec::new();
+    for l in lines {
+        let n = l.text.chars().count();
+        match by_size.iter_mut().find(|(s, _)| (*s - l.size).abs() < 0.25) {
+            Some((_, c)) => *c += n,
+            None => by_size.push((l.size, n)),
+        }
+    }
+    by_size.into_iter().max_by_key(|&(_, n)| n).map(|(s, _)| s)
+}
+
+/// A title set well above the body size that wraps (a name in a narrow
+/// sidebar: "Zeynep" above "Yılmaz") is one line: consecutive single-segment
+/// rows of the same flow in the same size and weight, one line apart.
+fn join_wrapped_titles(lines: &mut [PdfLine]) {
+    let Some(body) = body_size(lines) else {
+        return;
+    };
+    let alone = |lines: &[PdfLine], i: usize| {
+        let row = |j: usize| {
+            lines[j].page == lines[i].page && (lines[j].y - lines[i].y).abs() < 0.35 * lines[i].size
+        };
+        let shares_row = (i > 0 && row(i - 1)) || (i + 1 < lines.len() && row(i + 1));
+        !shares_row
+    };
+    let mut i = 0;
+    while i + 1 < lines.len() {
+        let (a, b) = (&lines[i], &lines[i + 1]);
+        let joinable = a.size >= 1.3 * body
+            && (a.size - b.size).abs() < 0.02 * a.size
+            && a.bold == b.bold
+            && a.page == b.page
+            && b.y > a.y
+            && b.y - a.y <= 1.5 * a.size
+            && !a.text.is_empty()
+            && alone(lines, i)
+            && alone(lines, i + 1);
+        if joinable {
+            let rest = std::mem::take(&mut lines[i + 1].text);
+            let right = (lines[i].x + lines[i].width).max(lines[i + 1].x + lines[i + 1].width);
+            let left = lines[i].x.min(lines[i + 1].x);
+            // Its baseline is the last row's, so the gap to what follows is
+            // measured from where the title ends.
+            let y = lines[i + 1].y;
+            let a = &mut lines[i];
+            a.y = y;
+            a.text = format!("{} {rest}", a.text);
+            a.x = left;
+            a.width = right - left;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,6 +718,27 @@ mod tests {
         let texts: Vec<&str> = l.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, ["ANA LIMA", "Role title", "2019 – 2021"]);
         assert_eq!(l.lines[1].y, l.lines[2].y);
+    }
+
+    #[test]
+    fn a_large_title_that_wraps_is_one_line_a_name_over_a_subtitle_is_not() {
+        let mut g = run("Marta", 40.0, 60.0, 24.0, 0.0);
+        g.extend(run("Kowalczyk-Lis", 40.0, 88.0, 24.0, 0.0));
+        g.extend(run("Data Engineer", 40.0, 112.0, 14.0, 0.0));
+        for i in 0..6 {
+            g.extend(run(
+                "body text line here",
+                40.0,
+                140.0 + 13.0 * i as f64,
+                10.0,
+                0.0,
+            ));
+        }
+        let text = text_of(&[page(g)]);
+        assert!(
+            text.starts_with("Marta Kowalczyk-Lis\nData Engineer\n"),
+            "{text}"
+        );
     }
 
     #[test]
