@@ -57,6 +57,8 @@ pub enum EngineError {
     PdfNoText,
     #[error("This PDF could not be read. Export it again from your editor, upload a DOCX, or paste the text.")]
     PdfUnreadable,
+    #[error("This PDF is password-protected. Save or print it again without a password, upload a DOCX, or paste the text.")]
+    PdfEncrypted,
     #[error("This PDF has {pages} pages; the limit is {limit}. Upload your resume only.")]
     PdfTooManyPages { pages: usize, limit: usize },
     #[error("Reading this file took too long: it may be damaged or made to harm readers. Export it again from your editor, upload a DOCX, or paste the text.")]
@@ -83,6 +85,7 @@ impl EngineError {
             EngineError::UnsupportedFormat(_) => "unsupported_format",
             EngineError::PdfNoText => "pdf_no_text",
             EngineError::PdfUnreadable => "pdf_unreadable",
+            EngineError::PdfEncrypted => "pdf_encrypted",
             EngineError::PdfTooManyPages { .. } => "pdf_too_many_pages",
             EngineError::ParseTimeout => "parse_timeout",
             EngineError::DocxInvalid(_) => "docx_invalid",
@@ -122,5 +125,7 @@ mod tests {
         assert_eq!(killed.code(), "reader_crashed");
         assert!(!killed.retryable());
         assert!(killed.to_string().contains("nests its drawings"));
+        assert_eq!(EngineError::PdfEncrypted.code(), "pdf_encrypted");
+        assert!(!EngineError::PdfEncrypted.retryable());
     }
 }
