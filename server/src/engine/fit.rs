@@ -112,6 +112,9 @@ fn years_in_field(r: &Resume, fields: &[String]) -> Option<u32> {
     years_of_experience(&only).map(|y| y.0)
 }
 
+/// What a years check finds when no role on the resume has dates.
+const NO_DATES: &str = "no dated roles";
+
 fn years_words(n: u32) -> String {
     match n {
         0 => "none".to_string(),
@@ -126,7 +129,10 @@ fn check_years(a: &Ask, r: &Resume) -> Option<RequirementCheck> {
         return None;
     }
     let total = years_of_experience(r);
-    let found = if a.fields.is_empty() {
+    let dated = r.roles().iter().any(|x| x.dates.is_some());
+    let found = if !dated {
+        None
+    } else if a.fields.is_empty() {
         total.map(|y| y.0)
     } else {
         years_in_field(r, &a.fields)
@@ -137,7 +143,7 @@ fn check_years(a: &Ask, r: &Resume) -> Option<RequirementCheck> {
         asked: a.text.clone(),
         found: match found {
             Some(n) => years_words(n),
-            None => "no dated roles".into(),
+            None => NO_DATES.into(),
         },
         met: found.is_some_and(|n| n >= min),
     })
@@ -253,7 +259,15 @@ pub fn assess(job: &JobPosting, r: &Resume, ev: &[TermEvidence], score: &Score) 
     let mut unmet_required = 0;
     let mut big_years_gap = false;
     for c in &checks {
-        if c.met {
+        // Unknown (the resume's dates could not be read) is said, not held
+        // against the candidate.
+        if c.met || c.found == NO_DATES {
+            if c.found == NO_DATES {
+                reasons.push(format!(
+                    "This posting asks for {}; the dates on your resume do not show how many years you have.",
+                    c.asked
+                ));
+            }
             continue;
         }
         let required = c.importance == Importance::Required.as_str();

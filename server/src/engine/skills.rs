@@ -148,10 +148,12 @@ pub fn lexicon() -> &'static Lexicon {
             // "aws ec2" is AWS and EC2: a two-word gazetteer entry led by an
             // acronym we alias is two skills, so "AWS" is found on both sides.
             if let Some((first, _)) = l.split_once(' ') {
-                if !l.contains(' ') || l.matches(' ').count() == 1 {
-                    if alias_keys.contains(first) && !alias_keys.contains(l) && !extra.contains(l) {
-                        continue;
-                    }
+                if l.matches(' ').count() == 1
+                    && alias_keys.contains(first)
+                    && !alias_keys.contains(l)
+                    && !extra.contains(l)
+                {
+                    continue;
                 }
             }
             // "machine learning models" is "machine learning" plus a generic word:

@@ -226,9 +226,17 @@ pub fn parse_lines(lines: &[String], title: Option<String>, company: Option<Stri
             Importance::Required
         };
         asks.extend(asks::years_in(&content, ask_imp));
-        asks.extend(asks::degree_in(&content, ask_imp));
+        let degree = asks::degree_in(&content, ask_imp);
         asks.extend(asks::certifications_in(&content, ask_imp));
-        let masked = names.mask(&content);
+        let mut masked = names.mask(&content);
+        // A degree's field ("Bachelor's in Computer Science") is a
+        // requirement of education, not a skill.
+        if let Some(d) = &degree {
+            if let Some(i) = masked.find(&d.text) {
+                masked.replace_range(i..i + d.text.len(), &" ".repeat(d.text.len()));
+            }
+        }
+        asks.extend(degree);
         let found = find_skills(&masked);
         let hired = role_names(&masked, &found);
         let pref_parens = sections::preferred_parens(&content);
@@ -358,7 +366,8 @@ fn dedup_asks(asks: &mut Vec<Ask>) {
     asks.retain(|a| {
         a.kind != AskKind::Years || !a.fields.is_empty() || !with_field.contains(&a.min_years)
     });
-    let mut seen: Vec<(AskKind, Option<u32>, Option<u8>, Vec<String>)> = Vec::new();
+    type AskKey = (AskKind, Option<u32>, Option<u8>, Vec<String>);
+    let mut seen: Vec<AskKey> = Vec::new();
     asks.retain(|a| {
         let key = (
             a.kind,
@@ -506,6 +515,11 @@ mod tests {
         assert_eq!((deg.level, deg.importance), (Some(1), Importance::Required));
         assert_eq!(deg.fields, vec!["Accounting", "Finance"]);
         assert_eq!(j.degree_level, Some(1));
+        assert!(
+            imp_of(&j, "accounting").is_none()
+                || j.terms.iter().all(|t| !t.context.starts_with("Bachelor")),
+            "a degree field is not a skill"
+        );
         let cert = j
             .asks
             .iter()
