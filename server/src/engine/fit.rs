@@ -51,23 +51,34 @@ fn shows_field(text: &str, fields: &[String]) -> bool {
         .map(|h| key(&h.canonical))
         .collect();
     let stems = format!(" {} ", content_stems(text).join(" "));
+    let shows_skill = |k: &str| {
+        skills.iter().any(|s| s == k)
+            || taxonomy()
+                .narrower_than(k)
+                .iter()
+                .any(|n| skills.contains(n))
+    };
     fields.iter().any(|f| {
-        let fs = find_skills(f);
-        if !fs.is_empty() {
-            return fs.iter().any(|h| {
-                let k = key(&h.canonical);
-                skills.contains(&k)
-                    || taxonomy()
-                        .narrower_than(&k)
-                        .iter()
-                        .any(|n| skills.contains(n))
-            });
+        // The field's skills, whole ("software development") or word by
+        // word ("ML" in "applied ML engineering").
+        let mut fs: Vec<String> = find_skills(f)
+            .into_iter()
+            .map(|h| key(&h.canonical))
+            .collect();
+        for w in f.split_whitespace() {
+            fs.extend(find_skills(w).into_iter().map(|h| key(&h.canonical)));
+        }
+        if fs.iter().any(|k| shows_skill(k)) {
+            return true;
         }
         let words = content_stems(f);
         !words.is_empty()
             && words
                 .iter()
-                .filter(|w| stems.contains(&format!(" {w} ")))
+                .filter(|w| {
+                    stems.contains(&format!(" {w} "))
+                        || fs.iter().any(|k| k == *w && shows_skill(k))
+                })
                 .count()
                 * 2
                 >= words.len()

@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::job::{degree_levels, Importance, JobPosting, JobTerm, TermKind};
+use super::job::{degree_levels, is_role_word, Importance, JobPosting, JobTerm, TermKind};
 use super::resume::{LineRef, Resume};
 use super::skills::find_skills;
 use super::taxonomy::{key, taxonomy};
@@ -362,17 +362,62 @@ pub fn title_match(job: &JobPosting, r: &Resume) -> Option<f64> {
             }
         }
     }
+    // The posting's role nouns ("designer", "engineer"): a candidate title
+    // counts only if it names the same kind of role, as a noun ("Visual
+    // Designer" is not matched by "designing web apps").
+    let job_roles: Vec<String> = tokenize(job.title.as_deref().unwrap_or(""))
+        .into_iter()
+        .map(|t| t.norm)
+        .filter(|w| is_role_word(w))
+        .map(|w| role_family(&w))
+        .collect();
     let best = candidates
         .iter()
         .map(|c| {
+            let words: Vec<String> = tokenize(c).into_iter().map(|t| t.norm).collect();
+            let roles: Vec<String> = words
+                .iter()
+                .filter(|w| is_role_word(w))
+                .map(|w| role_family(w))
+                .collect();
             let s = stems_of(c);
+            // Another kind of role with the posting's subject ("Data
+            // Scientist … machine learning" for "Machine Learning Engineer"):
+            // half credit for the subject words, none for the role noun.
+            if !job_roles.is_empty() && !job_roles.iter().any(|r| roles.contains(r)) {
+                let role_stems: Vec<String> = job_roles.iter().map(|r| stem(r)).collect();
+                let subject = core
+                    .iter()
+                    .filter(|w| !role_stems.contains(w) && !is_role_word(w))
+                    .filter(|w| s.contains(&format!(" {w} ")))
+                    .count();
+                return 0.5 * subject as f64 / core.len() as f64;
+            }
+            let fams: Vec<String> = roles.iter().map(|r| stem(r)).collect();
             core.iter()
-                .filter(|w| s.contains(&format!(" {w} ")))
+                .filter(|w| {
+                    s.contains(&format!(" {w} "))
+                        || fams.contains(w)
+                        || job_roles
+                            .iter()
+                            .any(|r| stem(r) == **w && roles.contains(r))
+                })
                 .count() as f64
                 / core.len() as f64
         })
         .fold(0.0, f64::max);
     Some(best)
+}
+
+/// Role nouns a recruiter reads as one ("Developer" for "Engineer"), by
+/// their family's first name; plurals folded.
+fn role_family(w: &str) -> String {
+    const FAMILIES: &[&[&str]] = &[&["engineer", "developer", "programmer"]];
+    let w = w.strip_suffix('s').filter(|x| is_role_word(x)).unwrap_or(w);
+    FAMILIES
+        .iter()
+        .find(|f| f.contains(&w))
+        .map_or(w.to_string(), |f| f[0].to_string())
 }
 
 /// The resume's highest degree level (1 bachelor, 2 master, 3 doctorate).
@@ -382,6 +427,10 @@ pub fn resume_degree(r: &Resume) -> Option<u8> {
         .flat_map(|l| degree_levels(&l.text))
         .max()
 }
+
+/// Points of the job-title component (of 115 before scaling to 100 when
+/// every component applies).
+const TITLE_POINTS: f64 = 25.0;
 
 /// The weighted-coverage match score with its breakdown.
 pub fn score(job: &JobPosting, r: &Resume, ev: &[TermEvidence]) -> Score {
@@ -411,13 +460,15 @@ pub fn score(job: &JobPosting, r: &Resume, ev: &[TermEvidence]) -> Score {
     };
     add_terms("hard_skills", "Hard skills", 60.0, TermKind::Hard);
     add_terms("soft_skills", "Soft skills", 10.0, TermKind::Soft);
-    add_terms("keywords", "Other keywords", 15.0, TermKind::Keyword);
+    add_terms("keywords", "Other keywords", 10.0, TermKind::Keyword);
+    // The role itself weighs like a recruiter's first screen: a resume whose
+    // roles are not titled like the posting's starts a quarter behind.
     if let Some(t) = title_match(job, r) {
         comps.push(ScoreComponent {
             key: "job_title".into(),
             label: "Job title".into(),
-            points: 10.0 * t,
-            max: 10.0,
+            points: TITLE_POINTS * t,
+            max: TITLE_POINTS,
             matched: usize::from(t >= 0.999),
             total: 1,
         });

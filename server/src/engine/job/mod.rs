@@ -33,7 +33,7 @@ pub enum Importance {
 impl Importance {
     pub fn weight(self) -> f64 {
         match self {
-            Importance::Required => 3.0,
+            Importance::Required => 4.0,
             Importance::Responsibility => 2.0,
             Importance::General => 1.5,
             Importance::Preferred => 1.0,
