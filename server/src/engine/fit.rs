@@ -240,10 +240,12 @@ fn role_words(job: &JobPosting) -> String {
 }
 
 /// The verdict: mismatch when the resume shows neither the posting's field
-/// (no role titled like it) nor a quarter of its required skills; strong when
-/// the score is strong, most required skills show and no stated requirement
-/// is unmet; fair when half the required skills show (or the score is fair)
-/// with at most one unmet requirement and no large years gap; else stretch.
+/// (no role titled like it, nor half its required skills) and either under
+/// a quarter of its required skills or a score under 20; strong when the
+/// score is strong, three in five required skills show and no stated
+/// requirement is unmet; fair when the score is fair, or half the required
+/// skills show with a score of 35, with at most one unmet requirement and no
+/// large years gap; else stretch.
 pub fn assess(job: &JobPosting, r: &Resume, ev: &[TermEvidence], score: &Score) -> Fit {
     let (cov, shown, asked) = required_coverage(ev);
     let title = title_match(job, r).unwrap_or(0.0);
@@ -336,7 +338,7 @@ pub fn assess(job: &JobPosting, r: &Resume, ev: &[TermEvidence], score: &Score) 
             }
         }
     }
-    let verdict = if !same_field && cov < 0.25 {
+    let verdict = if !same_field && (cov < 0.25 || score.total < 20) {
         reasons.insert(
             0,
             format!(
@@ -346,7 +348,10 @@ pub fn assess(job: &JobPosting, r: &Resume, ev: &[TermEvidence], score: &Score) 
         Verdict::Mismatch
     } else if score.total >= 75 && cov >= 0.6 && unmet_required == 0 {
         Verdict::Strong
-    } else if (cov >= 0.5 || score.total >= 50) && unmet_required <= 1 && !big_years_gap {
+    } else if ((cov >= 0.5 && score.total >= 35) || score.total >= 50)
+        && unmet_required <= 1
+        && !big_years_gap
+    {
         Verdict::Fair
     } else {
         Verdict::Stretch
