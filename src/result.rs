@@ -32,6 +32,10 @@ pub struct JobResult {
     pub tailored_text: String,
     pub score_before: ScoreBreakdown,
     pub score_after: ScoreBreakdown,
+    /// Beside the score: how well the resume fits the posting, in words, and
+    /// the posting's years/degree/certification requirements checked.
+    #[serde(default)]
+    pub fit: Fit,
     /// Every job term the resume evidences, and where.
     pub evidence: Vec<Evidence>,
     /// Job terms the resume does not show: "add only if true".
@@ -55,6 +59,51 @@ pub fn band(score: f64) -> &'static str {
     } else {
         "weak"
     }
+}
+
+/// The fit verdict, best first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Strong,
+    Fair,
+    #[default]
+    Stretch,
+    Mismatch,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Strong => "strong",
+            Verdict::Fair => "fair",
+            Verdict::Stretch => "stretch",
+            Verdict::Mismatch => "mismatch",
+        }
+    }
+}
+
+/// How well a resume fits a posting, beside the score: the verdict, its
+/// reasons in plain words, and each stated requirement checked.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Fit {
+    pub verdict: Verdict,
+    pub reasons: Vec<String>,
+    pub requirements: Vec<RequirementCheck>,
+}
+
+/// One requirement of the posting checked against the resume.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequirementCheck {
+    /// years, degree or certification.
+    pub kind: String,
+    /// required or preferred.
+    pub importance: String,
+    /// The posting's words ("5+ years of backend work").
+    pub asked: String,
+    /// What the resume shows ("about 3 years", "BS Mathematics", "none").
+    pub found: String,
+    pub met: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,7 +130,8 @@ pub struct Evidence {
     pub term: String,
     /// hard_skill, soft_skill or keyword.
     pub kind: String,
-    /// exact, alias or stem: how the best piece of evidence matched.
+    /// How the best piece of evidence matched: exact, form (hyphen/space/case),
+    /// alias, narrower (the resume shows a kind of it), stem or family.
     pub match_kind: Option<String>,
     /// How often the posting asks for it.
     pub job_count: usize,
@@ -94,6 +144,10 @@ pub struct EvidenceLocation {
     pub role: Option<String>,
     pub text: String,
     pub match_kind: String,
+    /// For a taxonomy match (narrower, family), the resume's term that
+    /// produced it ("kubernetes" for "container orchestration").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

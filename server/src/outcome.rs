@@ -36,6 +36,7 @@ pub fn job_result(job_id: Uuid, o: &Outcome) -> JobResult {
         tailored_text: o.tailored_text.clone(),
         score_before: o.score_before.clone(),
         score_after: o.score_after.clone(),
+        fit: o.fit.clone(),
         evidence: o
             .evidence
             .iter()
@@ -54,6 +55,7 @@ pub fn job_result(job_id: Uuid, o: &Outcome) -> JobResult {
                             role: l.role.clone(),
                             text: l.text.clone(),
                             match_kind: match_kind(l.kind).to_string(),
+                            via: l.via.clone(),
                         })
                         .collect(),
                 })
@@ -97,11 +99,7 @@ pub fn job_result(job_id: Uuid, o: &Outcome) -> JobResult {
 }
 
 fn match_kind(kind: MatchKind) -> &'static str {
-    match kind {
-        MatchKind::Exact => "exact",
-        MatchKind::Alias => "alias",
-        MatchKind::Stem => "stem",
-    }
+    kind.as_str()
 }
 
 /// A download format of the tailored resume.

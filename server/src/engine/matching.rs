@@ -4,16 +4,31 @@ use std::collections::{BTreeSet, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::job::{degree_levels, Importance, JobPosting, JobTerm, TermKind};
+use super::job::{degree_levels, is_role_word, Importance, JobPosting, JobTerm, TermKind};
 use super::resume::{LineRef, Resume};
 use super::skills::find_skills;
+use super::taxonomy::{key, taxonomy};
 use super::text::{is_stop_word, stem, tokenize};
 
+/// How a resume line evidences a job term, weakest first (the order is the
+/// credit order: the best kind of a term's evidence is its maximum).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
+    /// The taxonomy names the two as one ability ("Communication" for
+    /// "written communication").
+    Family,
+    /// Same word stems ("visualized" for "visualization").
     Stem,
+    /// The resume shows a kind of what the posting asks for (Kubernetes for
+    /// "container orchestration"; the taxonomy's narrower-of relation).
+    Narrower,
+    /// A known alias (k8s for Kubernetes).
     Alias,
+    /// The same term written with other hyphens, spaces or case
+    /// ("open-source" for "Open Source").
+    Form,
+    /// The posting's own words.
     Exact,
 }
 
@@ -21,9 +36,29 @@ impl MatchKind {
     pub fn credit(self) -> f64 {
         match self {
             MatchKind::Exact => 1.0,
+            MatchKind::Form => 0.95,
             MatchKind::Alias => 0.9,
+            MatchKind::Narrower => 0.85,
             MatchKind::Stem => 0.75,
+            MatchKind::Family => 0.6,
         }
+    }
+
+    /// The relation's name on the wire and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::Exact => "exact",
+            MatchKind::Form => "form",
+            MatchKind::Alias => "alias",
+            MatchKind::Narrower => "narrower",
+            MatchKind::Stem => "stem",
+            MatchKind::Family => "family",
+        }
+    }
+
+    /// Does this kind come from the taxonomy (no shared word)?
+    pub fn is_related(self) -> bool {
+        matches!(self, MatchKind::Narrower | MatchKind::Family)
     }
 }
 
@@ -38,6 +73,12 @@ pub struct IndexedLine {
     pub skills: HashSet<String>,
     /// Lowercase surfaces of skills as written, with their canonical form.
     pub skill_surfaces: Vec<(String, String)>,
+    /// " tok tok " with hyphens as spaces, for form matches and taxonomy lookups.
+    pub flat: String,
+    /// Taxonomy keys of the line's skills.
+    pub skill_keys: HashSet<String>,
+    /// Tokens and adjacent pairs written together ("front end" → "frontend").
+    pub joined: HashSet<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,22 +103,30 @@ pub fn norms_of(text: &str) -> String {
     padded(tokenize(text).into_iter().map(|t| t.norm))
 }
 
+impl IndexedLine {
+    pub fn new(at: LineRef) -> IndexedLine {
+        let hits = find_skills(&at.text);
+        let norms = norms_of(&at.text);
+        let flat = format!(" {} ", key(&norms));
+        let words: Vec<&str> = flat.split_whitespace().collect();
+        let mut joined: HashSet<String> = words.iter().map(|w| w.to_string()).collect();
+        joined.extend(words.windows(2).map(|w| format!("{}{}", w[0], w[1])));
+        IndexedLine {
+            norms,
+            stems: stems_of(&at.text),
+            skills: hits.iter().map(|h| h.canonical.clone()).collect(),
+            skill_keys: hits.iter().map(|h| key(&h.canonical)).collect(),
+            skill_surfaces: hits.into_iter().map(|h| (h.norm, h.canonical)).collect(),
+            flat,
+            joined,
+            at,
+        }
+    }
+}
+
 impl ResumeIndex {
     pub fn build(r: &Resume) -> Self {
-        let lines = r
-            .line_refs()
-            .into_iter()
-            .map(|at| {
-                let hits = find_skills(&at.text);
-                IndexedLine {
-                    norms: norms_of(&at.text),
-                    stems: stems_of(&at.text),
-                    skills: hits.iter().map(|h| h.canonical.clone()).collect(),
-                    skill_surfaces: hits.into_iter().map(|h| (h.norm, h.canonical)).collect(),
-                    at,
-                }
-            })
-            .collect();
+        let lines = r.line_refs().into_iter().map(IndexedLine::new).collect();
         ResumeIndex { lines }
     }
 
@@ -108,12 +157,59 @@ impl ResumeIndex {
         }
         None
     }
+
+    /// The same term in another form: hyphens for spaces ("open-source" and
+    /// "Open Source Contribution"), or written as one word ("front end" and
+    /// "frontend").
+    fn form_match(line: &IndexedLine, t: &JobTerm) -> bool {
+        [key(&t.display), key(&t.canonical)].iter().any(|k| {
+            !k.is_empty()
+                && (line.flat.contains(&format!(" {k} "))
+                    || line.skill_keys.contains(k)
+                    || (k.len() >= 5 && line.joined.contains(&k.replace(' ', ""))))
+        })
+    }
+
+    /// The first term of `set` the line shows, as a skill or in its words.
+    fn shows_any<'a>(line: &IndexedLine, set: &'a BTreeSet<String>) -> Option<&'a String> {
+        set.iter()
+            .find(|x| line.skill_keys.contains(*x) || line.flat.contains(&format!(" {x} ")))
+    }
+}
+
+/// The taxonomy's relations of one job term, looked up once per term.
+struct Related {
+    narrower: BTreeSet<String>,
+    family: BTreeSet<String>,
+}
+
+impl Related {
+    fn of(t: &JobTerm) -> Related {
+        let tx = taxonomy();
+        let mut narrower = tx.narrower_than(&t.canonical);
+        narrower.extend(tx.narrower_than(&t.display));
+        let mut family = tx.family_of(&t.canonical);
+        family.extend(tx.family_of(&t.display));
+        Related { narrower, family }
+    }
+
+    /// How a line evidences the term through a relation, and by which of its terms.
+    fn line_match(&self, line: &IndexedLine) -> Option<(MatchKind, String)> {
+        if let Some(x) = ResumeIndex::shows_any(line, &self.narrower) {
+            return Some((MatchKind::Narrower, x.clone()));
+        }
+        ResumeIndex::shows_any(line, &self.family).map(|x| (MatchKind::Family, x.clone()))
+    }
 }
 
 /// Where a job term is evidenced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceRef {
     pub kind: MatchKind,
+    /// For a taxonomy match, the resume's term that produced it ("kubernetes"
+    /// for "container orchestration").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
     pub section: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
@@ -153,8 +249,21 @@ pub fn find_evidence(job: &JobPosting, idx: &ResumeIndex) -> Vec<TermEvidence> {
             let mut locations = Vec::new();
             let mut roles = BTreeSet::new();
             let mut count = 0;
+            // Keywords are single words matched by stem; skills also match by
+            // form and through the taxonomy.
+            let related = (t.kind != TermKind::Keyword).then(|| Related::of(t));
             for l in &idx.lines {
-                if let Some(k) = ResumeIndex::line_match(l, t, &dn, &ds) {
+                let direct = ResumeIndex::line_match(l, t, &dn, &ds).map(|k| (k, None));
+                let found = match (&related, direct) {
+                    (Some(_), Some((k, _))) if k >= MatchKind::Alias => Some((k, None)),
+                    (Some(rel), d) => {
+                        let form = ResumeIndex::form_match(l, t).then_some((MatchKind::Form, None));
+                        let via = rel.line_match(l).map(|(k, v)| (k, Some(v)));
+                        [d, form, via].into_iter().flatten().max_by_key(|(k, _)| *k)
+                    }
+                    (None, d) => d,
+                };
+                if let Some((k, via)) = found {
                     count += 1;
                     best = best.max(Some(k));
                     if let Some(r) = &l.at.role {
@@ -163,6 +272,7 @@ pub fn find_evidence(job: &JobPosting, idx: &ResumeIndex) -> Vec<TermEvidence> {
                     if locations.len() < 6 {
                         locations.push(EvidenceRef {
                             kind: k,
+                            via,
                             section: l.at.section.clone(),
                             role: l.at.role.clone(),
                             text: l.at.text.chars().take(200).collect(),
@@ -252,17 +362,62 @@ pub fn title_match(job: &JobPosting, r: &Resume) -> Option<f64> {
             }
         }
     }
+    // The posting's role nouns ("designer", "engineer"): a candidate title
+    // counts only if it names the same kind of role, as a noun ("Visual
+    // Designer" is not matched by "designing web apps").
+    let job_roles: Vec<String> = tokenize(job.title.as_deref().unwrap_or(""))
+        .into_iter()
+        .map(|t| t.norm)
+        .filter(|w| is_role_word(w))
+        .map(|w| role_family(&w))
+        .collect();
     let best = candidates
         .iter()
         .map(|c| {
+            let words: Vec<String> = tokenize(c).into_iter().map(|t| t.norm).collect();
+            let roles: Vec<String> = words
+                .iter()
+                .filter(|w| is_role_word(w))
+                .map(|w| role_family(w))
+                .collect();
             let s = stems_of(c);
+            // Another kind of role with the posting's subject ("Data
+            // Scientist … machine learning" for "Machine Learning Engineer"):
+            // half credit for the subject words, none for the role noun.
+            if !job_roles.is_empty() && !job_roles.iter().any(|r| roles.contains(r)) {
+                let role_stems: Vec<String> = job_roles.iter().map(|r| stem(r)).collect();
+                let subject = core
+                    .iter()
+                    .filter(|w| !role_stems.contains(w) && !is_role_word(w))
+                    .filter(|w| s.contains(&format!(" {w} ")))
+                    .count();
+                return 0.5 * subject as f64 / core.len() as f64;
+            }
+            let fams: Vec<String> = roles.iter().map(|r| stem(r)).collect();
             core.iter()
-                .filter(|w| s.contains(&format!(" {w} ")))
+                .filter(|w| {
+                    s.contains(&format!(" {w} "))
+                        || fams.contains(w)
+                        || job_roles
+                            .iter()
+                            .any(|r| stem(r) == **w && roles.contains(r))
+                })
                 .count() as f64
                 / core.len() as f64
         })
         .fold(0.0, f64::max);
     Some(best)
+}
+
+/// Role nouns a recruiter reads as one ("Developer" for "Engineer"), by
+/// their family's first name; plurals folded.
+fn role_family(w: &str) -> String {
+    const FAMILIES: &[&[&str]] = &[&["engineer", "developer", "programmer"]];
+    let w = w.strip_suffix('s').filter(|x| is_role_word(x)).unwrap_or(w);
+    FAMILIES
+        .iter()
+        .find(|f| f.contains(&w))
+        .map_or(w.to_string(), |f| f[0].to_string())
 }
 
 /// The resume's highest degree level (1 bachelor, 2 master, 3 doctorate).
@@ -272,6 +427,10 @@ pub fn resume_degree(r: &Resume) -> Option<u8> {
         .flat_map(|l| degree_levels(&l.text))
         .max()
 }
+
+/// Points of the job-title component (of 115 before scaling to 100 when
+/// every component applies).
+const TITLE_POINTS: f64 = 25.0;
 
 /// The weighted-coverage match score with its breakdown.
 pub fn score(job: &JobPosting, r: &Resume, ev: &[TermEvidence]) -> Score {
@@ -301,13 +460,15 @@ pub fn score(job: &JobPosting, r: &Resume, ev: &[TermEvidence]) -> Score {
     };
     add_terms("hard_skills", "Hard skills", 60.0, TermKind::Hard);
     add_terms("soft_skills", "Soft skills", 10.0, TermKind::Soft);
-    add_terms("keywords", "Other keywords", 15.0, TermKind::Keyword);
+    add_terms("keywords", "Other keywords", 10.0, TermKind::Keyword);
+    // The role itself weighs like a recruiter's first screen: a resume whose
+    // roles are not titled like the posting's starts a quarter behind.
     if let Some(t) = title_match(job, r) {
         comps.push(ScoreComponent {
             key: "job_title".into(),
             label: "Job title".into(),
-            points: 10.0 * t,
-            max: 10.0,
+            points: TITLE_POINTS * t,
+            max: TITLE_POINTS,
             matched: usize::from(t >= 0.999),
             total: 1,
         });
@@ -363,6 +524,34 @@ mod tests {
         let s = score(&j, &r, &ev);
         assert!(s.total > 0 && s.total < 100, "{s:?}");
         assert_eq!(s, score(&j, &r, &ev), "deterministic");
+    }
+
+    #[test]
+    fn taxonomy_and_forms_find_evidence_with_their_relation() {
+        let r = resume::parse_text("Ana Ortiz\n\nSkills:\nKubernetes, Redis, Terraform, Communication\n\nExperience:\nEngineer | Initech | 2019 - 2021\n- Led an open source contribution program\n- Built frontend dashboards\n");
+        let j = job::parse_text("Platform Engineer\n\nRequirements:\n- Container orchestration\n- NoSQL databases\n- Infrastructure as code\n- Written communication\n- Open-source work\n- Front-end experience\n- Rust\n");
+        let ev = find_evidence(&j, &ResumeIndex::build(&r));
+        let get = |c: &str| {
+            ev.iter()
+                .find(|e| key(&e.canonical) == key(c))
+                .unwrap_or_else(|| panic!("{c} not a term: {ev:#?}"))
+        };
+        let co = get("container orchestration");
+        assert_eq!(co.best, Some(MatchKind::Narrower));
+        assert_eq!(co.locations[0].via.as_deref(), Some("kubernetes"));
+        assert_eq!(get("nosql").best, Some(MatchKind::Narrower));
+        assert_eq!(
+            get("infrastructure as code").best,
+            Some(MatchKind::Narrower)
+        );
+        assert_eq!(get("written communication").best, Some(MatchKind::Family));
+        assert_eq!(get("open source").best, Some(MatchKind::Form));
+        assert_eq!(get("rust").best, None);
+        // The reverse is not evidence: "container orchestration" does not show Kubernetes.
+        let r2 = resume::parse_text("Bo Li\n\nSkills:\nContainer orchestration\n\nExperience:\nEngineer | Initech | 2019 - 2021\n- Ran clusters\n");
+        let j2 = job::parse_text("Engineer\n\nRequirements:\n- Kubernetes\n");
+        let ev2 = find_evidence(&j2, &ResumeIndex::build(&r2));
+        assert_eq!(ev2[0].best, None, "{ev2:?}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! worker process and hands its [`ReadResume`] to [`analyze`].
 
 mod error;
+pub mod fit;
 mod input;
 pub mod job;
 pub mod matching;
@@ -17,6 +18,7 @@ mod report;
 pub mod resume;
 pub mod skills;
 mod steps;
+pub mod taxonomy;
 pub mod text;
 pub mod validate;
 pub mod writing;

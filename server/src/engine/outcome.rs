@@ -1,6 +1,7 @@
 //! The steps' outputs (saved as checkpoints) and the job's outcome.
 
 use serde::{Deserialize, Serialize};
+use tailor_common::result::Fit;
 use tailor_common::ValidationStatus;
 
 use super::input::Format;
@@ -26,6 +27,9 @@ pub struct Analysis {
 pub struct Plan {
     pub evidence: Vec<TermEvidence>,
     pub score_before: Score,
+    /// The fit verdict of the original resume against the posting.
+    #[serde(default)]
+    pub fit: Fit,
     pub edits: EditPlan,
 }
 
@@ -75,6 +79,10 @@ pub struct Outcome {
     pub tailored_text: String,
     pub score_before: Score,
     pub score_after: Score,
+    /// Beside the score: strong / fair / stretch / mismatch, why, and the
+    /// posting's years, degree and certification requirements checked.
+    #[serde(default)]
+    pub fit: Fit,
     /// Job term → where the original resume evidences it (exact / alias / stem, section, role).
     pub evidence: Vec<TermEvidence>,
     pub missing: Vec<MissingTerm>,

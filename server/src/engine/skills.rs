@@ -86,6 +86,12 @@ const GENERIC_SUFFIX: &[&str] = &[
     "strategy",
     "design",
     "testing",
+    "databases",
+    "database",
+    "caching",
+    "tooling",
+    "api",
+    "apis",
 ];
 
 /// Short skills that are not acronyms ("Git", "Go").
@@ -130,10 +136,25 @@ pub fn lexicon() -> &'static Lexicon {
             phrases.insert(p);
         };
         let all: HashSet<&str> = SKILLS.lines().map(str::trim).collect();
+        let alias_keys: HashSet<&str> = lines(ALIASES)
+            .filter_map(|l| l.split_once('\t').map(|(a, _)| a))
+            .collect();
+        let extra: HashSet<&str> = lines(EXTRA).collect();
         for l in SKILLS.lines().chain(lines(EXTRA)) {
             let l = l.trim();
             if l.is_empty() {
                 continue;
+            }
+            // "aws ec2" is AWS and EC2: a two-word gazetteer entry led by an
+            // acronym we alias is two skills, so "AWS" is found on both sides.
+            if let Some((first, _)) = l.split_once(' ') {
+                if l.matches(' ').count() == 1
+                    && alias_keys.contains(first)
+                    && !alias_keys.contains(l)
+                    && !extra.contains(l)
+                {
+                    continue;
+                }
             }
             // "machine learning models" is "machine learning" plus a generic word:
             // keep only the skill itself so both sides match on it.
@@ -198,6 +219,12 @@ pub fn is_slash_term(norm: &str) -> bool {
         "ci/cd", "a/b", "tcp/ip", "pl/sql", "i/o", "ui/ux", "ux/ui", "b2b/b2c", "ar/ap", "24/7",
     ];
     KEEP.contains(&norm) || lexicon().aliases.contains_key(norm)
+}
+
+/// Is this lowercase word or phrase on the stop-list of generic and
+/// organisational words ("organization", "product", "business")?
+pub fn is_generic(norm: &str) -> bool {
+    lexicon().generic.contains(norm)
 }
 
 /// The canonical form of a known lowercase phrase (aliases resolved).
@@ -344,6 +371,12 @@ mod tests {
         assert!(c.contains(&"c#".to_string()), "{c:?}");
         assert!(c.contains(&"continuous integration".to_string()), "{c:?}");
         assert!(c.contains(&"node.js".to_string()), "{c:?}");
+    }
+
+    #[test]
+    fn an_aliased_acronym_leads_two_skills() {
+        let c = canon("Deployed on AWS EC2 and ML pipelines");
+        assert!(c.contains(&"amazon web services".to_string()), "{c:?}");
     }
 
     #[test]

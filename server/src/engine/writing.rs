@@ -172,7 +172,9 @@ pub fn plan_edits(job: &JobPosting, r: &Resume, ev: &[TermEvidence]) -> EditPlan
                 && match e.best {
                     Some(MatchKind::Exact | MatchKind::Alias) => true,
                     Some(MatchKind::Stem) => e.term.contains(' '),
-                    None => false,
+                    // A form, a kind or a family member is evidence, not the
+                    // posting's own term: never surfaced as a skill.
+                    _ => false,
                 }
         })
         .collect();
@@ -293,20 +295,13 @@ fn relevance(
     terms: &[(String, String, f64, &TermEvidence)],
     _job: &JobPosting,
 ) -> f64 {
-    let hits = find_skills(bullet);
-    let line = IndexedLine {
-        at: super::resume::LineRef {
-            section: String::new(),
-            kind: SectionKind::Experience,
-            role: None,
-            is_bullet: true,
-            text: bullet.to_string(),
-        },
-        norms: norms_of(bullet),
-        stems: stems_of(bullet),
-        skills: hits.iter().map(|h| h.canonical.clone()).collect(),
-        skill_surfaces: Vec::new(),
-    };
+    let line = IndexedLine::new(super::resume::LineRef {
+        section: String::new(),
+        kind: SectionKind::Experience,
+        role: None,
+        is_bullet: true,
+        text: bullet.to_string(),
+    });
     let mut s = 0.0;
     for (dn, ds, w, e) in terms {
         let t = super::job::JobTerm {

@@ -1,11 +1,12 @@
 //! Step 2 — `planning`: evidence for each term, the score, the edits.
 
+use tailor_common::result::Verdict;
 use tailor_common::{Importance, InsightCategory, Step};
 
 use crate::engine::job::{self, TermKind};
 use crate::engine::matching::{find_evidence, score, ResumeIndex, TermEvidence};
 use crate::engine::report::{insight, metric, plural, Ids, Reporter};
-use crate::engine::{text, writing, Analysis, EngineError, Plan};
+use crate::engine::{fit, text, writing, Analysis, EngineError, Plan};
 
 /// Step 2 — `planning`: evidence for each term, the score, the edits.
 pub fn plan(a: &Analysis, r: &mut dyn Reporter) -> Result<Plan, EngineError> {
@@ -19,6 +20,7 @@ pub fn plan(a: &Analysis, r: &mut dyn Reporter) -> Result<Plan, EngineError> {
     let evidence = find_evidence(&a.job, &idx);
     r.progress(65.0, "Scoring the match");
     let score_before = score(&a.job, &a.resume, &evidence);
+    let fit = fit::assess(&a.job, &a.resume, &evidence, &score_before);
     let edits = writing::plan_edits(&a.job, &a.resume, &evidence);
     let mut ids = Ids::default();
 
@@ -118,6 +120,18 @@ pub fn plan(a: &Analysis, r: &mut dyn Reporter) -> Result<Plan, EngineError> {
             ),
         );
     }
+    // The verdict beside the score, in plain words.
+    insight(
+        r,
+        S,
+        "fit".into(),
+        InsightCategory::Requirements,
+        match fit.verdict {
+            Verdict::Strong | Verdict::Fair => Importance::Medium,
+            Verdict::Stretch | Verdict::Mismatch => Importance::High,
+        },
+        fit::headline(&fit),
+    );
     insight(
         r,
         S,
@@ -184,6 +198,7 @@ pub fn plan(a: &Analysis, r: &mut dyn Reporter) -> Result<Plan, EngineError> {
     Ok(Plan {
         evidence,
         score_before,
+        fit,
         edits,
     })
 }

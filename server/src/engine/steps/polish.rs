@@ -108,6 +108,33 @@ pub fn polish(
             )
         },
     );
+    // The stated requirements, checked: what a recruiter screens on first.
+    let checks = &p.fit.requirements;
+    if !checks.is_empty() {
+        let met = checks.iter().filter(|c| c.met).count();
+        insight(
+            r,
+            S,
+            "fit-requirements".into(),
+            InsightCategory::Requirements,
+            if met < checks.len() {
+                Importance::High
+            } else {
+                Importance::Low
+            },
+            format!(
+                "{} ({} of {} stated requirements met: {}).",
+                crate::engine::fit::headline(&p.fit),
+                met,
+                checks.len(),
+                checks
+                    .iter()
+                    .map(|c| format!("{} {}", c.asked, if c.met { "✓" } else { "✗" }))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        );
+    }
     if !bullets.is_empty() {
         insight(
             r,
@@ -135,6 +162,7 @@ pub fn polish(
         tailored_text: d.text.clone(),
         score_before: before.clone(),
         score_after: after.clone(),
+        fit: p.fit.clone(),
         evidence: p.evidence.clone(),
         missing,
         validation: c.results.clone(),
