@@ -8,7 +8,7 @@ use axum::{
 };
 use tailor_common::{ApiErrorBody, ApiErrorDetail};
 
-use crate::store::StoreError;
+use crate::{jobs::JobsError, store::StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -59,6 +59,7 @@ impl ApiError {
             ApiError::Busy => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(StoreError::NotOwner(_)) => StatusCode::CONFLICT,
+            ApiError::Store(StoreError::LogFull { .. }) => StatusCode::CONFLICT,
             // The database is down or out of connections: worth retrying.
             ApiError::Store(StoreError::Backend(_)) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) | ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -80,8 +81,22 @@ impl ApiError {
             ApiError::Internal(_) => "internal",
             ApiError::Store(StoreError::NotFound(_)) => "job_not_found",
             ApiError::Store(StoreError::NotOwner(_)) => "job_running",
+            ApiError::Store(StoreError::LogFull { .. }) => "job_log_full",
             ApiError::Store(StoreError::Backend(_)) => "store_unavailable",
             ApiError::Store(_) => "store_error",
+        }
+    }
+}
+
+impl From<JobsError> for ApiError {
+    fn from(e: JobsError) -> Self {
+        match e {
+            JobsError::NotFound => ApiError::JobNotFound,
+            JobsError::Running => ApiError::JobRunning,
+            JobsError::Finished => ApiError::JobFinished,
+            JobsError::Completed => ApiError::JobCompleted,
+            JobsError::Busy => ApiError::Busy,
+            JobsError::Store(e) => ApiError::Store(e),
         }
     }
 }

@@ -42,11 +42,7 @@ pub(crate) async fn job_state(
     app: &AppState,
     id: uuid::Uuid,
 ) -> Result<tailor_common::JobState, ApiError> {
-    app.hub
-        .store()
-        .snapshot(id)
-        .await?
-        .ok_or(ApiError::JobNotFound)
+    Ok(app.jobs.state(id).await?)
 }
 
 /// Job ids in paths: a malformed one is the client's mistake (400), not a 404

@@ -27,10 +27,9 @@ fn context(store: Arc<dyn JobStore>) -> PipelineContext {
             CancellationToken::new(),
             Arc::new(Metrics::default()),
         )),
-        runs: Arc::new(Runs::default()),
+        runs: Arc::new(Runs::new(4)),
         allow_private_urls: true,
         lease: Duration::from_secs(15),
-        max_running_jobs: 4,
     }
 }
 

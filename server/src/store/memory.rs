@@ -11,9 +11,7 @@ use async_trait::async_trait;
 use tailor_common::{Envelope, EventBody, JobState, Step};
 use uuid::Uuid;
 
-use super::{
-    summary_of, JobInputs, JobStore, JobSummary, PageAfter, StoreError, MAX_EVENTS_PER_JOB,
-};
+use super::{admits, summary_of, JobInputs, JobStore, JobSummary, PageAfter, StoreError};
 
 struct JobLog {
     created_at: i64,
@@ -84,12 +82,7 @@ impl JobStore for MemoryStore {
     ) -> Result<Envelope, StoreError> {
         let job = self.job(job_id).ok_or(StoreError::NotFound(job_id))?;
         let mut log = lock(&job);
-        if log.events.len() >= MAX_EVENTS_PER_JOB {
-            return Err(StoreError::LogFull {
-                job: job_id,
-                limit: MAX_EVENTS_PER_JOB,
-            });
-        }
+        admits(&log.state, &body)?;
         let event = Envelope::new(job_id, log.state.last_seq + 1, now_ms, body);
         log.state.apply(&event);
         log.finished_at = log.state.is_done().then_some(now_ms);

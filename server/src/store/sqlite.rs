@@ -23,12 +23,13 @@ use uuid::Uuid;
 
 use self::{reader::Readers, writer::Writer};
 use super::{
+    admits,
     codec::{
         backend, decode_body, decode_checkpoints, decode_state, decode_status, encode_body,
         parse_id, stores_snapshot, to_i64,
     },
     match_score, result_title, JobInputs, JobStore, JobSummary, PageAfter, ResumeUpload,
-    StoreError, MAX_EVENTS_PER_JOB,
+    StoreError,
 };
 
 /// The database file's name inside the data directory.
@@ -145,12 +146,9 @@ impl JobStore for SqliteStore {
                     Some(state) => state,
                     None => load_state(conn, job_id)?.ok_or(StoreError::NotFound(job_id))?,
                 };
-                if usize::try_from(state.last_seq).unwrap_or(usize::MAX) >= MAX_EVENTS_PER_JOB {
+                if let Err(full) = admits(&state, &body) {
                     w.keep(state);
-                    return Err(StoreError::LogFull {
-                        job: job_id,
-                        limit: MAX_EVENTS_PER_JOB,
-                    });
+                    return Err(full);
                 }
                 let event = Envelope::new(job_id, state.last_seq + 1, now_ms, body);
                 state.apply(&event);

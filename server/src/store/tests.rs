@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     pg_testing::TestDatabase, JobInputs, JobStore, MemoryStore, PageAfter, PgSettings, PgStore,
-    ResumeUpload, SqliteStore, StoreError, MAX_EVENTS_PER_JOB,
+    ResumeUpload, SqliteStore, StoreError, ENDING_RESERVE, MAX_EVENTS_PER_JOB,
 };
 
 pub fn inputs() -> JobInputs {
@@ -556,6 +556,45 @@ pub async fn log_size_limit(store: &dyn JobStore) {
         .await
         .unwrap();
     assert_eq!(tail.len(), 1);
+    // The ending still fits: the reserve takes ending events only…
+    let ending = [
+        EventBody::Error(ErrorPayload {
+            code: "log_full".into(),
+            message: "too many events".into(),
+            step: None,
+            retryable: false,
+        }),
+        status(JobStatus::Failed),
+    ];
+    for body in ending {
+        store.append(id, body, 2).await.unwrap();
+    }
+    assert!(matches!(
+        store.append(id, metric("m", 1.0), 2).await,
+        Err(StoreError::LogFull { .. })
+    ));
+    // …until it is used up, but `done` is never refused to a job not done.
+    while store.append(id, status(JobStatus::Failed), 2).await.is_ok() {}
+    assert_eq!(
+        store.snapshot(id).await.unwrap().unwrap().last_seq,
+        (MAX_EVENTS_PER_JOB + ENDING_RESERVE) as u64
+    );
+    store.append(id, done(DoneStatus::Failed), 2).await.unwrap();
+    let ended = store.snapshot(id).await.unwrap().unwrap();
+    assert!(ended.is_done());
+    // Then nothing more: neither another ending nor a retry's restart.
+    for body in [done(DoneStatus::Failed), status(JobStatus::Started)] {
+        assert!(matches!(
+            store.append(id, body, 3).await,
+            Err(StoreError::LogFull { .. })
+        ));
+    }
+    assert!(store
+        .unfinished_jobs()
+        .await
+        .unwrap()
+        .iter()
+        .all(|j| *j != id));
     // Other jobs are not limited by it.
     let other = Uuid::new_v4();
     store.create(other, inputs(), 0).await.unwrap();
