@@ -28,8 +28,8 @@ use crate::{
     store::{JobInputs, StoreError},
 };
 
-use checkpoint::Checkpoints;
 pub use budget::MAX_EVENTS_PER_STEP;
+use checkpoint::Checkpoints;
 pub use lease::take_over_abandoned;
 pub use runs::{Refused, RunGuard, Runs};
 pub use step::Failure;

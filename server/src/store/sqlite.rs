@@ -92,6 +92,7 @@ impl JobStore for SqliteStore {
     async fn create(&self, job_id: Uuid, inputs: JobInputs, now_ms: i64) -> Result<(), StoreError> {
         let state = JobState::new(job_id);
         let snapshot = serde_json::to_string(&state).map_err(backend)?;
+        let snapshot_len = snapshot.len();
         self.writer
             .run(move |w| {
                 let conn = &w.conn;
@@ -123,7 +124,7 @@ impl JobStore for SqliteStore {
                     ])
                 })
                 .map_err(backend)?;
-                w.keep(state);
+                w.keep(state, snapshot_len);
                 Ok(())
             })
             .await
@@ -142,14 +143,20 @@ impl JobStore for SqliteStore {
                 let cached = w.take_state(job_id);
                 let conn = &w.conn;
                 let id = job_id.to_string();
-                let mut state = match cached {
-                    Some(state) => state,
-                    None => load_state(conn, job_id)?.ok_or(StoreError::NotFound(job_id))?,
+                let (mut state, mut bytes) = match cached {
+                    Some(cached) => cached,
+                    None => {
+                        let state = load_state(conn, job_id)?.ok_or(StoreError::NotFound(job_id))?;
+                        // A guess until the snapshot is next stored.
+                        let bytes = usize::try_from(state.last_seq).unwrap_or(usize::MAX).saturating_mul(256);
+                        (state, bytes)
+                    }
                 };
                 if let Err(full) = admits(&state, &body) {
-                    w.keep(state);
+                    w.keep(state, bytes);
                     return Err(full);
                 }
+                bytes = bytes.saturating_add(payload.len());
                 let event = Envelope::new(job_id, state.last_seq + 1, now_ms, body);
                 state.apply(&event);
                 let seq = i64::try_from(event.seq).map_err(backend)?;
@@ -158,6 +165,7 @@ impl JobStore for SqliteStore {
                     .map_err(backend)?;
                 if stores_snapshot(event.seq) || state.is_done() {
                     let snapshot = serde_json::to_string(&state).map_err(backend)?;
+                    bytes = snapshot.len();
                     conn.prepare_cached("UPDATE job_snapshots SET snapshot = ?2 WHERE job_id = ?1")
                         .and_then(|mut s| s.execute(params![id, snapshot]))
                         .map_err(backend)?;
@@ -179,7 +187,7 @@ impl JobStore for SqliteStore {
                     ])
                 })
                 .map_err(backend)?;
-                w.keep(state);
+                w.keep(state, bytes);
                 Ok(event)
             })
             .await
@@ -342,6 +350,9 @@ impl JobStore for SqliteStore {
                 for id in &ids {
                     w.forget(*id);
                 }
+                if !ids.is_empty() {
+                    w.truncate_wal_after_commit();
+                }
                 Ok(ids)
             })
             .await
@@ -409,6 +420,9 @@ impl JobStore for SqliteStore {
                     .prepare_cached("DELETE FROM jobs WHERE id = ?1")
                     .and_then(|mut s| s.execute([job_id.to_string()]))
                     .map_err(backend)?;
+                if deleted > 0 {
+                    w.truncate_wal_after_commit();
+                }
                 Ok(deleted > 0)
             })
             .await

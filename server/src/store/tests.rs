@@ -999,6 +999,74 @@ mod sqlite_only {
         assert_eq!(store.inputs(keep).await.unwrap(), Some(inputs()));
     }
 
+    /// While the server runs, not only after it closes: DELETE and the
+    /// retention sweep leave the resume's text in none of the database's
+    /// files (the WAL holds old page versions until it is checkpointed and
+    /// truncated).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn deleted_and_swept_jobs_leave_no_trace_in_the_open_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let files = ["tailor.db", "tailor.db-wal", "tailor.db-shm"];
+        let traces = |marker: &str| {
+            let marker = marker.as_bytes().to_vec();
+            files
+                .iter()
+                .filter(|f| {
+                    std::fs::read(dir.path().join(f))
+                        .is_ok_and(|b| b.windows(marker.len()).any(|w| w == marker))
+                })
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        let job_of = |marker: &str| JobInputs {
+            resume: ResumeUpload {
+                file_name: Some("resume.txt".into()),
+                bytes: format!("{marker}\n").repeat(500).into_bytes(),
+            },
+            job_text: Some(marker.to_string()),
+            job_url: None,
+        };
+        let insight = |marker: &str| {
+            EventBody::InsightEmitted(InsightPayload {
+                id: "i".into(),
+                category: InsightCategory::Skills,
+                importance: Importance::Low,
+                message: format!("Your resume says {marker}"),
+                step: None,
+            })
+        };
+        let keep = Uuid::new_v4();
+        store.create(keep, inputs(), 1).await.unwrap();
+        for (marker, sweep) in [("DELETED-MARKER-51c2", false), ("SWEPT-MARKER-9d4e", true)] {
+            let id = Uuid::new_v4();
+            store.create(id, job_of(marker), 2).await.unwrap();
+            for _ in 0..40 {
+                store.append(id, insight(marker), 3).await.unwrap();
+            }
+            store
+                .save_result(id, serde_json::json!({"tailored_text": marker}))
+                .await
+                .unwrap();
+            store
+                .append(id, done(DoneStatus::Completed), 4)
+                .await
+                .unwrap();
+            assert!(!traces(marker).is_empty(), "the test writes {marker}");
+            if sweep {
+                assert_eq!(store.purge_finished_before(5).await.unwrap(), [id]);
+            } else {
+                assert!(store.delete(id).await.unwrap());
+            }
+            assert_eq!(
+                traces(marker),
+                Vec::<&str>::new(),
+                "{marker} is still on disk"
+            );
+        }
+        assert_eq!(store.inputs(keep).await.unwrap(), Some(inputs()));
+    }
+
     #[tokio::test]
     async fn open_creates_the_data_dir_and_reports_a_bad_one() {
         let dir = tempfile::tempdir().unwrap();
