@@ -1,5 +1,4 @@
 #![recursion_limit = "256"]
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;

@@ -17,7 +17,11 @@ fn tailor(env: &[(&str, &str)], args: &[&str]) -> std::process::Output {
     ] {
         command.env_remove(var);
     }
-    command.envs(env.iter().copied()).args(args).output().unwrap()
+    command
+        .envs(env.iter().copied())
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -59,7 +63,11 @@ fn allow_private_urls_accepts_1_and_friends() {
 fn absurd_settings_stop_the_start_with_a_clear_message() {
     for (var, value, flag) in [
         ("TAILOR_RETENTION_DAYS", "0", "--retention-days"),
-        ("TAILOR_RETENTION_DAYS", "99999999999999", "--retention-days"),
+        (
+            "TAILOR_RETENTION_DAYS",
+            "99999999999999",
+            "--retention-days",
+        ),
         ("TAILOR_MAX_RUNNING_JOBS", "0", "--max-running-jobs"),
     ] {
         let output = tailor(&[(var, value), ("TAILOR_ADDR", "127.0.0.1:0")], &["serve"]);
