@@ -22,6 +22,8 @@ pub enum ApiError {
     JobNotFound,
     #[error("Nothing at this address.")]
     RouteNotFound,
+    #[error("This address does not take that method; the Allow header lists those it takes.")]
+    MethodNotAllowed,
     #[error("The job is still running; its result is not ready yet.")]
     JobRunning,
     #[error("This job ended without a result; its error says why.")]
@@ -52,6 +54,7 @@ impl ApiError {
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::JobNotFound | ApiError::RouteNotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::JobRunning
             | ApiError::NoResult
             | ApiError::JobFinished
@@ -73,6 +76,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::JobNotFound => "job_not_found",
             ApiError::RouteNotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::JobRunning => "job_running",
             ApiError::NoResult => "no_result",
             ApiError::JobFinished => "job_finished",

@@ -8,6 +8,8 @@ mod stream;
 
 use axum::{
     extract::DefaultBodyLimit,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
     routing::{delete, get, post},
     Router,
 };
@@ -35,6 +37,21 @@ pub fn api_router() -> Router<AppState> {
             "/api/{*rest}",
             axum::routing::any(|| async { ApiError::RouteNotFound }),
         )
+        .layer(axum::middleware::map_response(json_method_not_allowed))
+}
+
+/// The router answers a known path with the wrong method by a bare 405;
+/// the API promises every error as JSON, so say it in the usual body,
+/// keeping the `Allow` header.
+async fn json_method_not_allowed(response: Response) -> Response {
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return response;
+    }
+    let mut answer = ApiError::MethodNotAllowed.into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        answer.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    answer
 }
 
 /// The job's state folded from its log; an unknown job is a 404.
