@@ -197,12 +197,13 @@ async fn job_with(store: &dyn JobStore, events: impl IntoIterator<Item = EventBo
 /// Start-up resumes what it can, ends what it cannot, and starts either way:
 /// a job resumed as often as allowed, and one whose log is at the event cap,
 /// end as `interrupted` with `done`; one cut off in its ending gets its
-/// `done`; the ordinary one beside them resumes and completes.
+/// `done`; one the store cannot read is logged and left; the ordinary one
+/// beside them resumes and completes.
 #[test]
 fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let setup = tokio::runtime::Runtime::new().unwrap();
-    let (looping, full, ending, ordinary) = setup.block_on(async {
+    let (looping, full, ending, ordinary, broken) = setup.block_on(async {
         let store = SqliteStore::open(dir.path()).unwrap();
         let mut resumed = vec![
             status(JobStatus::Started, None),
@@ -232,9 +233,21 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
         )
         .await;
         let ordinary = job_with(&store, [status(JobStatus::Started, None), analyzing()]).await;
-        (looping, full, ending, ordinary)
+        let broken = job_with(&store, [status(JobStatus::Started, None), analyzing()]).await;
+        (looping, full, ending, ordinary, broken)
     });
     drop(setup);
+    // One job the store cannot read (a snapshot mangled on disk): start-up
+    // logs it and carries on with the others.
+    let file = rusqlite::Connection::open(dir.path().join("tailor.db")).unwrap();
+    let mangled = file
+        .execute(
+            "UPDATE job_snapshots SET snapshot = 'not json' WHERE job_id = ?1",
+            [broken.to_string()],
+        )
+        .unwrap();
+    assert_eq!(mangled, 1);
+    drop(file);
 
     let process = start(dir.path());
     process.runtime.block_on(async {
@@ -272,6 +285,14 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
         assert!(log.iter().any(|e| matches!(&e.body,
             EventBody::JobStatus(p) if p.reason.as_deref() == Some(RESUMED))));
         assert!(matches!(&log.last().unwrap().body, EventBody::Done(d) if d.status == DoneStatus::Completed));
+        // The unreadable one is an outage of that job, not a missing one.
+        let response = server
+            .client
+            .get(server.url(&format!("/api/jobs/{broken}/snapshot")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 503);
     });
     process.kill();
 }
