@@ -3,7 +3,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{builder::BoolishValueParser, Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,16 +42,23 @@ pub struct ServeArgs {
     #[arg(long, env = "TAILOR_HEARTBEAT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub heartbeat_secs: u64,
     /// Allow job URLs on loopback and private networks (tests need it).
-    #[arg(long, env = "TAILOR_ALLOW_PRIVATE_URLS", default_value_t = false)]
+    /// Takes 1/0, yes/no, on/off, true/false; the bare flag means yes.
+    #[arg(long, env = "TAILOR_ALLOW_PRIVATE_URLS", default_value_t = false, num_args = 0..=1,
+          default_missing_value = "true", value_parser = BoolishValueParser::new())]
     pub allow_private_urls: bool,
-    /// Days a finished job and its inputs are kept.
-    #[arg(long, env = "TAILOR_RETENTION_DAYS", default_value_t = 7)]
+    /// Days a finished job and its inputs are kept (1 to 3650). To remove
+    /// a job sooner, delete it (`DELETE /api/jobs/{id}`, or from History).
+    #[arg(long, env = "TAILOR_RETENTION_DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_RETENTION_DAYS))]
     pub retention_days: u64,
-    /// Seconds a finished job's event log stays in memory.
-    #[arg(long, env = "TAILOR_FINISHED_TTL_SECS", default_value_t = 3600)]
+    /// Seconds a finished job's event log stays in memory (memory store;
+    /// 1 to 30 days' worth).
+    #[arg(long, env = "TAILOR_FINISHED_TTL_SECS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(1..=30 * 86_400))]
     pub finished_ttl_secs: u64,
-    /// Most jobs running at once; more are refused with 429 until one ends.
-    #[arg(long, env = "TAILOR_MAX_RUNNING_JOBS", default_value_t = 32)]
+    /// Most jobs running at once (1 to 1024); more are refused with 429
+    /// until one ends.
+    #[arg(long, env = "TAILOR_MAX_RUNNING_JOBS", default_value_t = 32, value_parser = parse_max_running)]
     pub max_running_jobs: usize,
     /// With PostgreSQL: seconds a job's run lease lasts unrenewed, so how
     /// long a job whose instance died waits before another takes it over.
@@ -90,6 +97,22 @@ pub struct ServeArgs {
     /// default: this binary. (Tests point it at the built `tailor`.)
     #[arg(long, env = "TAILOR_READER_EXE", hide = true)]
     pub reader_exe: Option<PathBuf>,
+}
+
+/// Ten years: more is surely a typo, and would overflow nothing but make
+/// "kept" mean "kept forever" by accident.
+pub const MAX_RETENTION_DAYS: u64 = 3650;
+
+/// The most jobs one process may run at once.
+pub const MAX_RUNNING_JOBS: usize = 1024;
+
+fn parse_max_running(s: &str) -> Result<usize, String> {
+    let n: usize = s.trim().parse().map_err(|e| format!("{e}"))?;
+    if (1..=MAX_RUNNING_JOBS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("must be between 1 and {MAX_RUNNING_JOBS}"))
+    }
 }
 
 fn parse_lease(s: &str) -> Result<f64, String> {
@@ -143,6 +166,11 @@ impl ServeArgs {
             crate::parse_worker::ParseWorkers::current_exe().unwrap_or_else(|_| "tailor".into())
         })
     }
+
+    /// How long a finished job is kept in a durable store.
+    pub fn retention(&self) -> Duration {
+        Duration::from_secs(self.retention_days.saturating_mul(86_400))
+    }
 }
 
 impl Default for ServeArgs {
@@ -180,7 +208,57 @@ pub struct RunArgs {
     /// Where to write the report and the renderings.
     #[arg(long, default_value = "tailor-out")]
     pub out: PathBuf,
-    /// Allow a job URL on loopback or a private network.
-    #[arg(long, env = "TAILOR_ALLOW_PRIVATE_URLS", default_value_t = false)]
+    /// Allow a job URL on loopback or a private network (1/0, yes/no,
+    /// on/off, true/false; the bare flag means yes).
+    #[arg(long, env = "TAILOR_ALLOW_PRIVATE_URLS", default_value_t = false, num_args = 0..=1,
+          default_missing_value = "true", value_parser = BoolishValueParser::new())]
     pub allow_private_urls: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let mut argv = vec!["tailor"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).map(|cli| cli.serve)
+    }
+
+    #[test]
+    fn booleans_take_the_usual_spellings() {
+        assert!(!parse(&[]).unwrap().allow_private_urls);
+        assert!(parse(&["--allow-private-urls"]).unwrap().allow_private_urls);
+        for yes in ["1", "yes", "on", "true", "TRUE", "y"] {
+            let args = parse(&[&format!("--allow-private-urls={yes}")]).unwrap();
+            assert!(args.allow_private_urls, "{yes}");
+        }
+        for no in ["0", "no", "off", "false", "n"] {
+            let args = parse(&[&format!("--allow-private-urls={no}")]).unwrap();
+            assert!(!args.allow_private_urls, "{no}");
+        }
+        assert!(parse(&["--allow-private-urls=maybe"]).is_err());
+    }
+
+    #[test]
+    fn absurd_numbers_are_refused_at_start_up() {
+        for bad in [
+            ["--retention-days", "0"],
+            ["--retention-days", "3651"],
+            ["--retention-days", "18446744073709551615"],
+            ["--retention-days=-1", ""],
+            ["--max-running-jobs", "0"],
+            ["--max-running-jobs", "100000"],
+            ["--finished-ttl-secs", "0"],
+            ["--heartbeat-secs", "0"],
+            ["--lease-secs", "0"],
+        ] {
+            let args: Vec<&str> = bad.into_iter().filter(|a| !a.is_empty()).collect();
+            let error = parse(&args).unwrap_err().to_string();
+            let flag = bad[0].split('=').next().unwrap();
+            assert!(error.contains(flag), "{bad:?}: {error}");
+        }
+        let ok = parse(&["--retention-days", "3650", "--max-running-jobs", "1"]).unwrap();
+        assert_eq!(ok.retention(), Duration::from_secs(3650 * 86_400));
+    }
 }

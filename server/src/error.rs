@@ -8,7 +8,7 @@ use axum::{
 };
 use tailor_common::{ApiErrorBody, ApiErrorDetail};
 
-use crate::store::StoreError;
+use crate::{jobs::JobsError, store::StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -22,6 +22,8 @@ pub enum ApiError {
     JobNotFound,
     #[error("Nothing at this address.")]
     RouteNotFound,
+    #[error("This address does not take that method; the Allow header lists those it takes.")]
+    MethodNotAllowed,
     #[error("The job is still running; its result is not ready yet.")]
     JobRunning,
     #[error("This job ended without a result; its error says why.")]
@@ -60,6 +62,7 @@ impl ApiError {
             ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::JobNotFound | ApiError::RouteNotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::JobRunning
             | ApiError::NoResult
             | ApiError::JobFinished
@@ -70,6 +73,7 @@ impl ApiError {
             ApiError::HostNotAllowed(_) => StatusCode::MISDIRECTED_REQUEST,
             ApiError::Store(StoreError::NotFound(_)) => StatusCode::NOT_FOUND,
             ApiError::Store(StoreError::NotOwner(_)) => StatusCode::CONFLICT,
+            ApiError::Store(StoreError::LogFull { .. }) => StatusCode::CONFLICT,
             // The database is down or out of connections: worth retrying.
             ApiError::Store(StoreError::Backend(_)) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) | ApiError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -83,6 +87,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::JobNotFound => "job_not_found",
             ApiError::RouteNotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::JobRunning => "job_running",
             ApiError::NoResult => "no_result",
             ApiError::JobFinished => "job_finished",
@@ -94,8 +99,22 @@ impl ApiError {
             ApiError::Internal(_) => "internal",
             ApiError::Store(StoreError::NotFound(_)) => "job_not_found",
             ApiError::Store(StoreError::NotOwner(_)) => "job_running",
+            ApiError::Store(StoreError::LogFull { .. }) => "job_log_full",
             ApiError::Store(StoreError::Backend(_)) => "store_unavailable",
             ApiError::Store(_) => "store_error",
+        }
+    }
+}
+
+impl From<JobsError> for ApiError {
+    fn from(e: JobsError) -> Self {
+        match e {
+            JobsError::NotFound => ApiError::JobNotFound,
+            JobsError::Running => ApiError::JobRunning,
+            JobsError::Finished => ApiError::JobFinished,
+            JobsError::Completed => ApiError::JobCompleted,
+            JobsError::Busy => ApiError::Busy,
+            JobsError::Store(e) => ApiError::Store(e),
         }
     }
 }

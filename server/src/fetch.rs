@@ -209,9 +209,31 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || a >= 240) // reserved
 }
 
+/// The IPv4 address an IPv6 one stands for on the way: NAT64's well-known
+/// prefix (`64:ff9b::/96`, RFC 6052) and 6to4 (`2002::/16`, RFC 3056)
+/// reach the embedded address, so they are as private as it is.
+fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
+    let s = ip.segments();
+    let v4 = |hi: u16, lo: u16| {
+        let [a, b] = hi.to_be_bytes();
+        let [c, d] = lo.to_be_bytes();
+        Ipv4Addr::new(a, b, c, d)
+    };
+    match s {
+        [0x0064, 0xff9b, 0, 0, 0, 0, hi, lo] => Some(v4(hi, lo)),
+        [0x2002, hi, lo, ..] => Some(v4(hi, lo)),
+        _ => None,
+    }
+}
+
 fn is_public_v6(ip: Ipv6Addr) -> bool {
     let first = ip.segments()[0];
+    if let Some(v4) = embedded_v4(ip) {
+        return is_public_v4(v4);
+    }
     !(ip.is_loopback()
+        // NAT64 for local use (RFC 8215): its translators are private.
+        || (first == 0x0064 && ip.segments()[1] == 0xff9b && ip.segments()[2] == 1)
         || ip.is_unspecified()
         || ip.is_multicast()
         || (first & 0xfe00) == 0xfc00 // unique local
@@ -239,10 +261,24 @@ mod tests {
             "fd00::1",
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
+            // NAT64 and 6to4 forms of private IPv4 addresses.
+            "64:ff9b::7f00:1",
+            "64:ff9b::a00:1",
+            "64:ff9b::169.254.169.254",
+            "64:ff9b:1::a00:1",
+            "2002:7f00:1::",
+            "2002:c0a8:101::1",
+            "2002:a9fe:a9fe::",
         ] {
             assert!(!is_public(ip.parse().unwrap()), "{ip} must be refused");
         }
-        for ip in ["93.184.215.14", "1.1.1.1", "2606:4700:4700::1111"] {
+        for ip in [
+            "93.184.215.14",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "64:ff9b::101:101",
+            "2002:101:101::",
+        ] {
             assert!(is_public(ip.parse().unwrap()), "{ip} is public");
         }
     }
@@ -257,6 +293,14 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(err.code(), "job_url_refused");
+        // Resolution only: refused before any connection is tried.
+        for url in [
+            "http://[64:ff9b::7f00:1]:9/job",
+            "http://[2002:7f00:1::]:9/job",
+        ] {
+            let err = fetch_job_page(url, false).await.unwrap_err();
+            assert_eq!(err.code(), "job_url_refused", "{url}");
+        }
         let err = fetch_job_page("file:///etc/passwd", true)
             .await
             .unwrap_err();

@@ -142,14 +142,16 @@ impl Hub {
     }
 
     /// Periodically removes finished jobs older than `ttl` from the store.
+    /// `every` is at least a second (`interval` refuses zero).
     pub async fn run_sweeper(self: Arc<Self>, ttl: Duration, every: Duration) {
-        let mut tick = tokio::time::interval(every);
+        let mut tick = tokio::time::interval(every.max(Duration::from_secs(1)));
         loop {
             tokio::select! {
                 _ = tick.tick() => {}
                 _ = self.shutdown.cancelled() => return,
             }
-            let cutoff = now_ms() - ttl.as_millis() as i64;
+            let cutoff =
+                now_ms().saturating_sub(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX));
             match self.store.purge_finished_before(cutoff).await {
                 Ok(removed) if !removed.is_empty() => {
                     tracing::info!(count = removed.len(), "removed finished jobs from memory");

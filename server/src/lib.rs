@@ -12,6 +12,7 @@ pub mod error;
 pub mod fetch;
 pub mod http;
 pub mod hub;
+pub mod jobs;
 pub mod metrics;
 pub mod outcome;
 pub mod parse_worker;
@@ -54,42 +55,51 @@ pub fn build_state(
         shutdown,
         metrics.clone(),
     ));
-    let runs = Arc::new(pipeline::Runs::default());
-    hub.store().set_notice_handler(notice_handler(&hub, &runs));
     let readers = Arc::new(ParseWorkers::new(
         config.reader_exe(),
         parse_worker::Limits::default(),
         metrics.clone(),
     ));
+    let jobs = jobs::Jobs::new(pipeline::PipelineContext {
+        hub: hub.clone(),
+        runs: Arc::new(pipeline::Runs::new(config.max_running_jobs)),
+        allow_private_urls: config.allow_private_urls,
+        lease: config.lease(),
+        readers,
+    });
+    hub.store().set_notice_handler(jobs.notice_handler());
     AppState {
         leptos_options,
         hub,
         metrics,
         hosts: Arc::new(defences::HostPolicy::from_config(&config)),
         config: Arc::new(config),
-        runs,
-        readers,
+        jobs,
     }
 }
 
 /// Starts what runs beside the HTTP server: recovery of the jobs a dead
 /// process left unfinished, and the retention sweeper (`retention`: how long
 /// finished jobs are kept). With a store only this process uses, unfinished
-/// jobs are ended at once as interrupted (retryable); with a shared one,
-/// they may be running elsewhere, so this instance takes over those whose
-/// run lease expires instead, now and from then on.
+/// jobs resume from their checkpoints (or end as interrupted when they
+/// cannot: see [`jobs::Jobs::recover`]); with a shared one, they may be
+/// running elsewhere, so this instance takes over those whose run lease
+/// expires instead, now and from then on. Errs only if the store cannot
+/// list its unfinished jobs: one job never stops the server starting.
 pub async fn start_background_work(
     state: &AppState,
     retention: std::time::Duration,
-) -> Result<(), pipeline::Failure> {
+) -> Result<(), store::StoreError> {
     if state.hub.store().is_shared() {
-        tokio::spawn(pipeline::take_over_abandoned(state.pipeline_context()));
+        state.jobs.take_over_abandoned();
     } else {
-        let interrupted = pipeline::end_interrupted(&state.hub).await?;
-        if interrupted > 0 {
+        let recovery = state.jobs.recover().await?;
+        if recovery != jobs::Recovery::default() {
             tracing::warn!(
-                count = interrupted,
-                "ended jobs the last shutdown interrupted"
+                resumed = recovery.resumed,
+                ended = recovery.ended,
+                failed = recovery.failed,
+                "recovered the jobs the last shutdown interrupted"
             );
         }
     }
@@ -100,28 +110,6 @@ pub async fn start_background_work(
             .run_sweeper(retention, retention.min(std::time::Duration::from_secs(60))),
     );
     Ok(())
-}
-
-/// What this instance does when another one, sharing the store, writes.
-/// Weak references: the store holds the handler, and the hub the store.
-fn notice_handler(hub: &Arc<Hub>, runs: &Arc<pipeline::Runs>) -> store::NoticeHandler {
-    let (hub, runs) = (Arc::downgrade(hub), Arc::downgrade(runs));
-    Arc::new(move |notice| {
-        let (Some(hub), Some(runs)) = (hub.upgrade(), runs.upgrade()) else {
-            return;
-        };
-        match notice {
-            store::Notice::Appended { job_id, seq } => hub.wake(job_id, seq),
-            store::Notice::Cancel { job_id } => {
-                runs.cancel(job_id);
-            }
-            store::Notice::Deleted { job_id } => {
-                runs.cancel(job_id);
-                hub.forget(&[job_id]);
-            }
-            store::Notice::Resync => hub.wake_all(),
-        }
-    })
 }
 
 /// The whole HTTP surface: the API, the metrics, the server-rendered pages

@@ -1,5 +1,4 @@
 #![recursion_limit = "256"]
-use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
@@ -73,9 +72,7 @@ async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     // A durable store keeps finished jobs for the retention period; the
     // memory store only as long as it is sensible to hold them in RAM.
     let ttl = match kind {
-        StoreKind::Durable | StoreKind::Shared => {
-            Duration::from_secs(args.retention_days.saturating_mul(86_400))
-        }
+        StoreKind::Durable | StoreKind::Shared => args.retention(),
         StoreKind::Memory => args.finished_ttl(),
     };
     tracing::info!(store = ?kind, data_dir = %args.data_dir.display(), retention_secs = ttl.as_secs(), "job store ready");

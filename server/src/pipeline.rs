@@ -7,6 +7,7 @@
 //! channel, so its insights, metrics and progress reach the stream while it
 //! works.
 
+mod budget;
 mod checkpoint;
 mod job_source;
 mod lease;
@@ -28,35 +29,43 @@ use crate::{
     store::{JobInputs, StoreError},
 };
 
+pub use budget::MAX_EVENTS_PER_STEP;
 use checkpoint::Checkpoints;
 pub use lease::take_over_abandoned;
-pub use runs::Runs;
+pub use runs::{Refused, RunGuard, Runs};
 pub use step::Failure;
 
 #[derive(Clone)]
 pub struct PipelineContext {
     pub hub: Arc<Hub>,
+    /// The jobs running here, and how many may run at once.
     pub runs: Arc<Runs>,
     pub allow_private_urls: bool,
     /// How long a run's lease lasts in a shared store.
     pub lease: Duration,
-    pub max_running_jobs: usize,
     /// Reads resume files in disposable worker processes.
     pub readers: Arc<ParseWorkers>,
 }
 
 /// Starts the job's pipeline on its own task; `false` if it is running
-/// already. The job's log must exist, and in a shared store this instance
-/// must hold the job's run lease (`create`, `claim_run`, `claim_abandoned`).
+/// already or the running-jobs limit is reached. The job's log must exist,
+/// and in a shared store this instance must hold the job's run lease
+/// (`create`, `claim_run`, `claim_abandoned`).
 pub fn spawn(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs) -> bool {
-    launch(ctx, job_id, inputs, "running the five steps")
+    match ctx.runs.claim(job_id) {
+        Ok(guard) => {
+            launch(ctx, guard, inputs, "running the five steps");
+            true
+        }
+        Err(_) => false,
+    }
 }
 
-/// [`spawn`], saying `why` it runs in the `job_status running` it starts with.
-fn launch(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs, why: &'static str) -> bool {
-    let Some(guard) = ctx.runs.claim(job_id) else {
-        return false;
-    };
+/// Runs the claimed job (see [`Runs::claim`]), saying `why` it runs in the
+/// `job_status running` it starts with. The claim is released when the run
+/// ends.
+pub fn launch(ctx: PipelineContext, guard: RunGuard, inputs: JobInputs, why: &'static str) {
+    let job_id = guard.job_id();
     ctx.hub.metrics().job_started();
     tokio::spawn(async move {
         let cancel = guard.token.clone();
@@ -76,7 +85,6 @@ fn launch(ctx: PipelineContext, job_id: Uuid, inputs: JobInputs, why: &'static s
         }
         drop(guard);
     });
-    true
 }
 
 async fn run(
@@ -108,59 +116,57 @@ async fn run(
     hub.metrics().job_finished();
 }
 
-/// Ends every job the store holds unfinished: after a crash or a restart no
-/// process runs them any more, and every stream must end. Each gets a
-/// retryable `interrupted` error and `done`; `POST /retry` runs it again.
-pub async fn end_interrupted(hub: &Hub) -> Result<usize, Failure> {
-    let unfinished = hub.store().unfinished_jobs().await?;
-    for &job_id in &unfinished {
-        tracing::warn!(job = %job_id, "ending a job the previous run left unfinished");
-        let running: Vec<Step> = match hub.store().snapshot(job_id).await? {
-            Some(state) => state
-                .steps
-                .iter()
-                .filter(|s| s.status == StepStatus::Running)
-                .map(|s| s.step)
-                .collect(),
-            None => continue,
-        };
-        for step in running {
-            publish(
-                hub,
-                job_id,
-                step::progress(
-                    step,
-                    StepStatus::Failed,
-                    0.0,
-                    None,
-                    Some("Interrupted by a restart".into()),
-                ),
-            )
-            .await?;
-        }
-        publish(
-            hub,
-            job_id,
-            EventBody::Error(ErrorPayload {
-                code: "interrupted".into(),
-                message: "Tailor restarted while this job was running. Retry it to run it again; your inputs are kept.".into(),
-                step: None,
-                retryable: true,
-            }),
-        )
-        .await?;
-        publish(hub, job_id, status(JobStatus::Failed, "interrupted")).await?;
-        publish(
-            hub,
-            job_id,
-            EventBody::Done(DonePayload {
-                status: DoneStatus::Failed,
-                result_url: None,
-            }),
-        )
-        .await?;
+/// Ends a job no process runs any more (after a crash or a restart) with
+/// `error` and `done`, so that every stream on it ends: its running steps
+/// are marked failed first. Each event is attempted even if an earlier one
+/// is refused; the store keeps room for an ending past its event cap (see
+/// [`crate::store::admits`]), so a full log still ends.
+pub async fn end_unfinished(hub: &Hub, job_id: Uuid, error: ErrorPayload) -> Result<(), Failure> {
+    let Some(state) = hub.store().snapshot(job_id).await? else {
+        return Ok(()); // deleted meanwhile
+    };
+    let mut outcome = Ok(());
+    for step in state
+        .steps
+        .iter()
+        .filter(|s| s.status == StepStatus::Running)
+    {
+        let failed = step::progress(
+            step.step,
+            StepStatus::Failed,
+            0.0,
+            None,
+            Some("Interrupted by a restart".into()),
+        );
+        outcome = outcome.and(publish(hub, job_id, failed).await);
     }
-    Ok(unfinished.len())
+    let code = error.code.clone();
+    outcome = outcome.and(publish(hub, job_id, EventBody::Error(error)).await);
+    outcome = outcome.and(publish(hub, job_id, status(JobStatus::Failed, &code)).await);
+    let done = EventBody::Done(DonePayload {
+        status: DoneStatus::Failed,
+        result_url: None,
+    });
+    outcome.and(publish(hub, job_id, done).await)
+}
+
+/// Writes the `done` of a job whose run ended (completed, failed or
+/// canceled: its last `job_status` says so) but was cut off before `done`.
+pub async fn finish_ending(hub: &Hub, job_id: Uuid, ended: JobStatus) -> Result<(), Failure> {
+    let (status, result_url) = match ended {
+        JobStatus::Completed => (
+            DoneStatus::Completed,
+            Some(format!("/api/jobs/{job_id}/result")),
+        ),
+        JobStatus::Canceled => (DoneStatus::Canceled, None),
+        _ => (DoneStatus::Failed, None),
+    };
+    publish(
+        hub,
+        job_id,
+        EventBody::Done(DonePayload { status, result_url }),
+    )
+    .await
 }
 
 /// The safe points where a cancel takes effect: between steps.

@@ -9,6 +9,8 @@ mod stream;
 
 use axum::{
     extract::DefaultBodyLimit,
+    http::{header, StatusCode},
+    response::{IntoResponse, Response},
     routing::{delete, get, post},
     Router,
 };
@@ -40,6 +42,21 @@ pub fn api_router() -> Router<AppState> {
             "/api/{*rest}",
             axum::routing::any(|| async { ApiError::RouteNotFound }),
         )
+        .layer(axum::middleware::map_response(json_method_not_allowed))
+}
+
+/// The router answers a known path with the wrong method by a bare 405;
+/// the API promises every error as JSON, so say it in the usual body,
+/// keeping the `Allow` header.
+async fn json_method_not_allowed(response: Response) -> Response {
+    if response.status() != StatusCode::METHOD_NOT_ALLOWED {
+        return response;
+    }
+    let mut answer = ApiError::MethodNotAllowed.into_response();
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        answer.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    answer
 }
 
 /// The job's state folded from its log; an unknown job is a 404.
@@ -47,11 +64,7 @@ pub(crate) async fn job_state(
     app: &AppState,
     id: uuid::Uuid,
 ) -> Result<tailor_common::JobState, ApiError> {
-    app.hub
-        .store()
-        .snapshot(id)
-        .await?
-        .ok_or(ApiError::JobNotFound)
+    Ok(app.jobs.state(id).await?)
 }
 
 /// Job ids in paths: a malformed one is the client's mistake (400), not a 404

@@ -55,7 +55,7 @@ pub enum StoreKind {
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
-use tailor_common::{Envelope, EventBody, JobState, Step};
+use tailor_common::{Envelope, EventBody, JobState, Step, StepStatus};
 use uuid::Uuid;
 
 /// What a person submitted. Kept so a job can be re-run, and deleted with it.
@@ -76,6 +76,46 @@ pub struct ResumeUpload {
 /// No job's log may grow past this: a runaway pipeline fails instead of
 /// eating the server's memory or disk.
 pub const MAX_EVENTS_PER_JOB: usize = 10_000;
+
+/// Room kept past [`MAX_EVENTS_PER_JOB`] for a job's ending only (failed or
+/// skipped steps, the error, the final `job_status`, `done`): a job that
+/// filled its log can still end, and its streams, retries and the sweeper
+/// with it. Ending a job takes at most eight events.
+pub const ENDING_RESERVE: usize = 16;
+
+/// Whether a job's log, in `state`, takes one more event `body`. Below the
+/// cap, any event; in the reserve, only events that end the job; past the
+/// reserve, only `done`, once (after it only a retry's `job_status` could
+/// reopen the job, and that is refused). So every job can always end and no
+/// log exceeds `MAX_EVENTS_PER_JOB + ENDING_RESERVE + 1` events.
+pub fn admits(state: &JobState, body: &EventBody) -> Result<(), StoreError> {
+    let len = usize::try_from(state.last_seq).unwrap_or(usize::MAX);
+    let full = StoreError::LogFull {
+        job: state.job_id,
+        limit: MAX_EVENTS_PER_JOB,
+    };
+    if len < MAX_EVENTS_PER_JOB {
+        return Ok(());
+    }
+    if state.is_done() {
+        return Err(full);
+    }
+    let admitted = match body {
+        EventBody::Done(_) => true,
+        _ if len >= MAX_EVENTS_PER_JOB + ENDING_RESERVE => false,
+        EventBody::Error(_) => true,
+        EventBody::JobStatus(p) => p.status.is_terminal(),
+        EventBody::StepProgress(p) => {
+            matches!(p.status, StepStatus::Failed | StepStatus::Skipped)
+        }
+        _ => false,
+    };
+    if admitted {
+        Ok(())
+    } else {
+        Err(full)
+    }
+}
 
 /// One row of the history page (`GET /api/jobs`).
 pub use tailor_common::JobSummary;

@@ -29,10 +29,9 @@ fn context(store: Arc<dyn JobStore>) -> PipelineContext {
             CancellationToken::new(),
             metrics.clone(),
         )),
-        runs: Arc::new(Runs::default()),
+        runs: Arc::new(Runs::new(4)),
         allow_private_urls: true,
         lease: Duration::from_secs(15),
-        max_running_jobs: 4,
         readers: Arc::new(ParseWorkers::new(
             common::test_args().reader_exe(),
             Limits::default(),

@@ -1,16 +1,25 @@
 //! Jobs survive a restart of the server on the same SQLite file: finished
-//! jobs keep their history, result and downloads; a job cut off mid-run is
-//! ended with a retryable `interrupted` error and `done`, and a client that
-//! reconnects with its cursor gets exactly what it missed.
+//! jobs keep their history, result and downloads; a job cut off mid-run
+//! resumes from its checkpoints on the same log, and a client that
+//! reconnects with its cursor gets exactly what it missed, up to the end.
+//! A job that cannot resume (resumed too often, a full log) is ended as
+//! `interrupted`, and no job stops the server from starting.
 
 mod common;
 
 use std::{sync::Arc, time::Duration};
 
-use common::{fixture, job_body, slow_page_server, TestServer};
+use common::{fixture, held_page_server, job_body, LiveStream, TestServer};
 use serde_json::json;
-use tailor_common::{EventBody, JobState};
-use tailor_server::store::SqliteStore;
+use tailor_common::{
+    DoneStatus, EventBody, JobState, JobStatus, JobStatusPayload, MetricPayload, Step,
+    StepProgressPayload, StepStatus,
+};
+use tailor_server::{
+    jobs::{MAX_RESUMES, RESUMED},
+    store::{JobInputs, JobStore, ResumeUpload, SqliteStore, ENDING_RESERVE, MAX_EVENTS_PER_JOB},
+};
+use uuid::Uuid;
 
 /// A server process, as far as a test can make one: its own runtime, so that
 /// dropping it ends every task it ran, the way a process dies.
@@ -57,34 +66,30 @@ fn jobs_and_streams_survive_a_restart() {
                 .collect::<Vec<_>>(),
         )
     });
-    let page = client.block_on(slow_page_server(
-        fixture("jobs/gdg_jd_data_analyst.txt"),
-        10,
-        Duration::from_secs(60),
-    ));
+    // The posting's server holds the fetch until the first process is gone.
+    let (page, release) =
+        client.block_on(held_page_server(fixture("jobs/gdg_jd_data_analyst.txt")));
     let (cut, seen) = first.runtime.block_on(async {
-        let job = first
-            .server
+        let server = &first.server;
+        let job = server
             .start_job(
                 json!({"resume_text": fixture("resumes/gdg_data_analyst.txt"), "job_url": page}),
             )
             .await;
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let snapshot: JobState = first
-            .server
-            .client
-            .get(first.server.url(&format!("/api/jobs/{job}/snapshot")))
-            .send()
+        let url = server.url(&format!("/api/jobs/{job}/stream"));
+        LiveStream::open(&server.client, &url)
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        (job, snapshot)
+            .read_until(|e| {
+                matches!(&e.body, EventBody::StepProgress(p)
+                    if p.detail.as_deref().is_some_and(|d| d.starts_with("Fetching")))
+            })
+            .await;
+        (job, server.snapshot(job).await)
     });
     assert!(!seen.is_done() && seen.last_seq >= 3, "{seen:?}");
     let jar = first.server.jar.clone();
     first.kill();
+    release.send(true).unwrap();
 
     // Second process on the same file, and the same browser.
     let mut second = start(dir.path());
@@ -126,22 +131,170 @@ fn jobs_and_streams_survive_a_restart() {
             ((seen.last_seq + 1)..=(seen.last_seq + missed.len() as u64)).collect::<Vec<_>>(),
             "no gap, no duplicate"
         );
-        let error = missed.iter().find_map(|e| match &e.body {
-            EventBody::Error(err) => Some(err.clone()),
-            _ => None,
-        });
-        assert!(error.is_some_and(|e| e.code == "interrupted" && e.retryable));
-        assert!(missed.last().unwrap().is_done());
+        // It said it resumed, kept nothing it had not finished, and completed.
+        assert!(missed.iter().any(|e| matches!(&e.body,
+            EventBody::JobStatus(p) if p.status == JobStatus::Running && p.reason.as_deref() == Some(RESUMED))));
+        assert!(!missed.iter().any(|e| matches!(e.body, EventBody::Error(_))));
+        let last = missed.last().unwrap();
+        assert!(
+            matches!(&last.body, EventBody::Done(d) if d.status == DoneStatus::Completed),
+            "{last:?}"
+        );
         let mut client_state = seen.clone();
         for e in &missed {
             client_state.apply(e);
         }
         let snapshot: JobState = server.snapshot(cut).await;
         assert_eq!(client_state, snapshot);
-        assert!(snapshot
-            .steps
-            .iter()
-            .all(|s| s.status != tailor_common::StepStatus::Running));
+        assert!(snapshot.steps.iter().all(|s| s.status == StepStatus::Completed));
+        let response = server
+            .client
+            .get(server.url(&format!("/api/jobs/{cut}/result")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
     });
     second.kill();
+}
+
+fn inputs() -> JobInputs {
+    JobInputs {
+        resume: ResumeUpload {
+            file_name: None,
+            bytes: fixture("resumes/gdg_data_analyst.txt").into_bytes(),
+        },
+        job_text: Some(fixture("jobs/gdg_jd_data_analyst.txt")),
+        job_url: None,
+    }
+}
+
+fn status(status: JobStatus, reason: Option<&str>) -> EventBody {
+    EventBody::JobStatus(JobStatusPayload {
+        status,
+        reason: reason.map(str::to_string),
+    })
+}
+
+fn analyzing() -> EventBody {
+    EventBody::StepProgress(StepProgressPayload {
+        step: Step::Analyzing,
+        status: StepStatus::Running,
+        pct: 10.0,
+        eta_sec: None,
+        detail: None,
+    })
+}
+
+/// The log of a job as a dead process could have left it.
+async fn job_with(store: &dyn JobStore, events: impl IntoIterator<Item = EventBody>) -> Uuid {
+    let id = Uuid::new_v4();
+    store.create(id, inputs(), 1).await.unwrap();
+    for (i, body) in events.into_iter().enumerate() {
+        store.append(id, body, 2 + i as i64).await.unwrap();
+    }
+    id
+}
+
+/// Start-up resumes what it can, ends what it cannot, and starts either way:
+/// a job resumed as often as allowed, and one whose log is at the event cap,
+/// end as `interrupted` with `done`; one cut off in its ending gets its
+/// `done`; one the store cannot read is logged and left; the ordinary one
+/// beside them resumes and completes.
+#[test]
+fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let setup = tokio::runtime::Runtime::new().unwrap();
+    let (looping, full, ending, ordinary, broken) = setup.block_on(async {
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let mut resumed = vec![
+            status(JobStatus::Started, None),
+            status(JobStatus::Running, None),
+        ];
+        resumed.extend((0..MAX_RESUMES).map(|_| status(JobStatus::Running, Some(RESUMED))));
+        resumed.push(analyzing());
+        let looping = job_with(&store, resumed).await;
+        let metric = |i: usize| {
+            EventBody::MetricUpdate(MetricPayload {
+                key: format!("m{}", i % 8),
+                value: i as f64,
+                unit: None,
+                label: Some("filler".into()),
+            })
+        };
+        let at_cap = [status(JobStatus::Started, None), analyzing()]
+            .into_iter()
+            .chain((2..MAX_EVENTS_PER_JOB).map(metric));
+        let full = job_with(&store, at_cap).await;
+        let ending = job_with(
+            &store,
+            [
+                status(JobStatus::Started, None),
+                status(JobStatus::Failed, Some("parse_failed")),
+            ],
+        )
+        .await;
+        let ordinary = job_with(&store, [status(JobStatus::Started, None), analyzing()]).await;
+        let broken = job_with(&store, [status(JobStatus::Started, None), analyzing()]).await;
+        (looping, full, ending, ordinary, broken)
+    });
+    drop(setup);
+    // One job the store cannot read (a snapshot mangled on disk): start-up
+    // logs it and carries on with the others.
+    let file = rusqlite::Connection::open(dir.path().join("tailor.db")).unwrap();
+    let mangled = file
+        .execute(
+            "UPDATE job_snapshots SET snapshot = 'not json' WHERE job_id = ?1",
+            [broken.to_string()],
+        )
+        .unwrap();
+    assert_eq!(mangled, 1);
+    drop(file);
+
+    let process = start(dir.path());
+    process.runtime.block_on(async {
+        let server = &process.server;
+        let events = |job: Uuid| async move {
+            let (status, frames) = server.read_stream(job, "", None).await;
+            assert_eq!(status, 200);
+            frames
+                .iter()
+                .filter(|f| f.id.is_some())
+                .map(|f| f.envelope())
+                .collect::<Vec<_>>()
+        };
+        for (job, why) in [(looping, "before"), (full, "full")] {
+            let log = events(job).await;
+            let error = log
+                .iter()
+                .find_map(|e| match &e.body {
+                    EventBody::Error(err) => Some(err.clone()),
+                    _ => None,
+                })
+                .expect("an error");
+            assert_eq!(error.code, "interrupted");
+            assert!(error.retryable && error.message.contains(why), "{}", error.message);
+            assert!(log.last().unwrap().is_done());
+            assert!(log.len() <= MAX_EVENTS_PER_JOB + ENDING_RESERVE + 1);
+            let state = server.snapshot(job).await;
+            assert_eq!(state.status, JobStatus::Failed);
+            assert!(state.steps.iter().all(|s| s.status != StepStatus::Running));
+        }
+        let log = events(ending).await;
+        assert_eq!(log.len(), 3);
+        assert!(matches!(&log[2].body, EventBody::Done(d) if d.status == DoneStatus::Failed));
+        let log = events(ordinary).await;
+        assert!(log.iter().any(|e| matches!(&e.body,
+            EventBody::JobStatus(p) if p.reason.as_deref() == Some(RESUMED))));
+        assert!(matches!(&log.last().unwrap().body, EventBody::Done(d) if d.status == DoneStatus::Completed));
+        // The unreadable one is an outage of that job, not a missing one.
+        let response = server
+            .client
+            .get(server.url(&format!("/api/jobs/{broken}/snapshot")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 503);
+    });
+    process.kill();
 }

@@ -55,7 +55,14 @@ pub fn detect_format(input: &ResumeInput) -> Result<Format, EngineError> {
         .as_deref()
         .and_then(|n| n.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()));
     if b.starts_with(b"PK\x03\x04") {
+        // The content wins over the name: a Word package named `.pdf` (or
+        // anything) is read as one. Its part names are stored uncompressed
+        // in the zip's headers.
+        let word = b
+            .windows(b"word/document.xml".len())
+            .any(|w| w == b"word/document.xml");
         return match ext.as_deref() {
+            _ if word => Ok(Format::Docx),
             None | Some("docx") => Ok(Format::Docx),
             Some(e) => Err(EngineError::UnsupportedFormat(e.to_string())),
         };
@@ -93,5 +100,10 @@ mod tests {
             f(Some("cv.zip"), b"PK\x03\x04").unwrap_err().code(),
             "unsupported_format"
         );
+        // Content over name: a Word package under another name is DOCX.
+        let docx = b"PK\x03\x04\x14\0\0\0word/document.xml";
+        assert_eq!(f(Some("cv.pdf"), docx), Ok(Format::Docx));
+        assert_eq!(f(Some("cv.txt"), docx), Ok(Format::Docx));
+        assert_eq!(f(Some("cv.docx"), b"%PDF-1.4"), Ok(Format::Pdf));
     }
 }

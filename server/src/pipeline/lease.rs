@@ -54,7 +54,7 @@ pub async fn take_over_abandoned(ctx: PipelineContext) {
             _ = tick.tick() => {}
             _ = ctx.hub.shutdown().cancelled() => return,
         }
-        let room = ctx.max_running_jobs.saturating_sub(ctx.runs.count());
+        let room = ctx.runs.room();
         let claimed = match ctx.hub.store().claim_abandoned(room).await {
             Ok(claimed) => claimed,
             Err(e) => {
@@ -78,8 +78,13 @@ async fn resume(ctx: &PipelineContext, job_id: Uuid) {
             return;
         }
     };
+    // Room was counted before the claim; a start since then may have taken
+    // it, and then the lease lapses again and the next look retries.
+    let Ok(guard) = ctx.runs.claim(job_id) else {
+        tracing::warn!(job = %job_id, "no room to take over an abandoned job now");
+        return;
+    };
     tracing::warn!(job = %job_id, "taking over a job whose instance stopped renewing its lease");
-    if launch(ctx.clone(), job_id, inputs, TAKEN_OVER) {
-        ctx.hub.metrics().job_taken_over();
-    }
+    launch(ctx.clone(), guard, inputs, TAKEN_OVER);
+    ctx.hub.metrics().job_taken_over();
 }

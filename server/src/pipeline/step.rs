@@ -6,6 +6,7 @@ use tailor_common::{EventBody, Step, StepProgressPayload, StepStatus};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
+use super::budget::Budget;
 use crate::{
     engine::{self, EngineError},
     hub::Hub,
@@ -41,6 +42,7 @@ impl Failure {
             Failure::Engine { error, .. } => error.code(),
             Failure::Fetch { code, .. } => code,
             Failure::Internal { .. } => "internal",
+            Failure::Store(StoreError::LogFull { .. }) => "log_full",
             Failure::Store(_) => "store_error",
             Failure::Canceled { .. } => "canceled",
         }
@@ -49,6 +51,10 @@ impl Failure {
     /// What the person reads.
     pub fn message(&self) -> String {
         match self {
+            Failure::Store(StoreError::LogFull { limit, .. }) => format!(
+                "This job reported more than {limit} updates, so Tailor stopped it. \
+                 Running it again would do the same; try a shorter resume."
+            ),
             Failure::Internal { .. } | Failure::Store(_) => {
                 "Tailor hit an internal error on this job. Your inputs are kept; try again."
                     .to_string()
@@ -71,6 +77,7 @@ impl Failure {
         match self {
             Failure::Engine { error, .. } => error.retryable(),
             Failure::Fetch { retryable, .. } => *retryable,
+            Failure::Store(StoreError::LogFull { .. }) => false,
             Failure::Internal { .. } | Failure::Store(_) | Failure::Canceled { .. } => true,
         }
     }
@@ -189,17 +196,27 @@ impl StepRun<'_> {
         } = self;
         let (tx, mut rx) = mpsc::channel(64);
         let handle = tokio::task::spawn_blocking(move || work(&mut ChannelReporter(tx)));
+        let mut budget = Budget::new(step);
         while let Some(report) = rx.recv().await {
             let body = match report {
                 Report::Progress(pct, detail) => {
                     let pct = pct.clamp(0.0, 99.0);
+                    if !budget.progress(pct) {
+                        continue;
+                    }
                     let elapsed = started.elapsed().as_secs_f64();
                     // The remaining time at the pace so far.
                     let eta = (pct > 0.0).then(|| elapsed * (100.0 - pct) / pct);
                     progress(step, StepStatus::Running, pct, eta, Some(detail))
                 }
-                Report::Event(body) => body,
+                Report::Event(body) => match budget.event(body) {
+                    Some(body) => body,
+                    None => continue,
+                },
             };
+            hub.publish(job_id, body).await?;
+        }
+        for body in budget.finish() {
             hub.publish(job_id, body).await?;
         }
         let outcome = handle.await;

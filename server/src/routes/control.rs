@@ -7,14 +7,13 @@ use axum::{
     Json,
 };
 use serde::{Deserialize, Serialize};
-use tailor_common::{EventBody, JobStatus, JobStatusPayload, StartResponse};
+use tailor_common::StartResponse;
 use uuid::Uuid;
 
-use super::{job_state, parse_job_id};
+use super::parse_job_id;
 use crate::{
     access::{self, authorize, Need, Viewer},
     error::ApiError,
-    pipeline,
     state::AppState,
     store::{JobSummary, PageAfter},
 };
@@ -28,11 +27,7 @@ pub async fn cancel(
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
     authorize(&app, &viewer, id, Need::Own).await?;
-    let state = job_state(&app, id).await?;
-    // Here, or on whichever instance sharing the store runs it.
-    if state.is_done() || !(app.runs.cancel(id) || app.hub.store().request_cancel(id).await?) {
-        return Err(ApiError::JobFinished);
-    }
+    app.jobs.cancel(id).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(serde_json::json!({"job_id": id, "status": "canceling"})),
@@ -50,34 +45,7 @@ pub async fn retry(
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
     authorize(&app, &viewer, id, Need::Own).await?;
-    let state = job_state(&app, id).await?;
-    let store = app.hub.store();
-    if !state.is_done() || app.runs.is_running(id) {
-        return Err(ApiError::JobRunning);
-    }
-    if state.status == JobStatus::Completed {
-        return Err(ApiError::JobCompleted);
-    }
-    if app.runs.count() >= app.config.max_running_jobs {
-        return Err(ApiError::Busy);
-    }
-    let inputs = store.inputs(id).await?.ok_or(ApiError::JobNotFound)?;
-    // Two instances sharing the store may be asked at once: one wins.
-    if !store.claim_run(id).await? {
-        return Err(ApiError::JobRunning);
-    }
-    app.hub
-        .publish(
-            id,
-            EventBody::JobStatus(JobStatusPayload {
-                status: JobStatus::Started,
-                reason: Some("retry".into()),
-            }),
-        )
-        .await?;
-    if !pipeline::spawn(app.pipeline_context(), id, inputs) {
-        return Err(ApiError::JobRunning);
-    }
+    app.jobs.retry(id).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(StartResponse {
@@ -99,11 +67,7 @@ pub async fn delete(
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
     authorize(&app, &viewer, id, Need::Own).await?;
-    app.runs.cancel(id);
-    if !app.hub.store().delete(id).await? {
-        return Err(ApiError::JobNotFound);
-    }
-    app.hub.forget(&[id]);
+    app.jobs.delete(id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

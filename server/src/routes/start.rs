@@ -9,14 +9,11 @@ use axum::{
     Json,
 };
 use serde::Deserialize;
-use tailor_common::{EventBody, JobStatus, JobStatusPayload, StartResponse};
-use uuid::Uuid;
+use tailor_common::StartResponse;
 
 use crate::{
     access::Viewer,
     error::ApiError,
-    hub::now_ms,
-    pipeline,
     state::AppState,
     store::{JobInputs, ResumeUpload},
 };
@@ -58,24 +55,7 @@ pub async fn start_pipeline(
     };
     let inputs = validate(inputs)?;
 
-    if app.runs.count() >= app.config.max_running_jobs {
-        return Err(ApiError::Busy);
-    }
-    let job_id = Uuid::new_v4();
-    app.hub
-        .store()
-        .create_owned(job_id, Some(&viewer.owner), inputs.clone(), now_ms())
-        .await?;
-    app.hub
-        .publish(
-            job_id,
-            EventBody::JobStatus(JobStatusPayload {
-                status: JobStatus::Started,
-                reason: None,
-            }),
-        )
-        .await?;
-    pipeline::spawn(app.pipeline_context(), job_id, inputs);
+    let job_id = app.jobs.start(Some(&viewer.owner), inputs).await?;
 
     if wants_html {
         // A plain HTML form (before the page's script has loaded) lands on

@@ -4,7 +4,9 @@
 //! envelope. A heartbeat has `event: heartbeat` and a `data:` line but no
 //! `id:`, so it never moves the browser's cursor. `retry:` goes once, first.
 //! The response ends after `done`; the client must close its EventSource
-//! then, or the browser would reconnect.
+//! then, or the browser would reconnect. A cursor past the end of a running
+//! job's log is refused with 400 `cursor_ahead` (a finished job's answers
+//! 204, as for any cursor at its end).
 
 use std::{collections::VecDeque, convert::Infallible, sync::Arc, time::Duration};
 
@@ -59,6 +61,18 @@ pub async fn stream_job(
     if snapshot.is_done() && cursor >= snapshot.last_seq {
         // The job is over and the client has all of it: 204 stops EventSource.
         return Ok(StatusCode::NO_CONTENT.into_response());
+    }
+    if cursor > snapshot.last_seq {
+        // No client can have seen an event the log does not hold (each is
+        // stored before it is sent): waiting for the log to reach it could
+        // wait forever, so say so now.
+        return Err(ApiError::bad_request(
+            "cursor_ahead",
+            format!(
+                "Last-Event-ID {cursor} is past the end of this job's log (seq {}); reconnect without it, or with the last seq you received.",
+                snapshot.last_seq
+            ),
+        ));
     }
     let mut response = events(
         hub,

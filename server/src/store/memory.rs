@@ -12,8 +12,8 @@ use tailor_common::{Envelope, EventBody, JobState, Step};
 use uuid::Uuid;
 
 use super::{
-    summary_of, JobAccess, JobInputs, JobStore, JobSummary, OwnerKey, PageAfter, StoreError,
-    MAX_EVENTS_PER_JOB,
+    admits, summary_of, JobAccess, JobInputs, JobStore, JobSummary, OwnerKey, PageAfter,
+    StoreError,
 };
 
 struct JobLog {
@@ -117,12 +117,7 @@ impl JobStore for MemoryStore {
     ) -> Result<Envelope, StoreError> {
         let job = self.job(job_id).ok_or(StoreError::NotFound(job_id))?;
         let mut log = lock(&job);
-        if log.events.len() >= MAX_EVENTS_PER_JOB {
-            return Err(StoreError::LogFull {
-                job: job_id,
-                limit: MAX_EVENTS_PER_JOB,
-            });
-        }
+        admits(&log.state, &body)?;
         let event = Envelope::new(job_id, log.state.last_seq + 1, now_ms, body);
         log.state.apply(&event);
         log.finished_at = log.state.is_done().then_some(now_ms);

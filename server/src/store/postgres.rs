@@ -35,12 +35,13 @@ use uuid::Uuid;
 
 use self::listener::{HandlerSlot, CONTROL_CHANNEL, EVENTS_CHANNEL};
 use super::{
+    admits,
     codec::{
         backend, decode_body, decode_checkpoints, decode_state, decode_status, encode_body,
         stores_snapshot, to_i64,
     },
     match_score, result_title, JobAccess, JobInputs, JobStore, JobSummary, Lease, NoticeHandler,
-    OwnerKey, PageAfter, ResumeUpload, StoreError, MAX_EVENTS_PER_JOB,
+    OwnerKey, PageAfter, ResumeUpload, StoreError,
 };
 
 /// The database's clock in milliseconds since the epoch: leases are judged
@@ -431,12 +432,7 @@ impl JobStore for PgStore {
                     .await?
                     .ok_or(StoreError::NotFound(job_id))?,
             };
-            if usize::try_from(state.last_seq).unwrap_or(usize::MAX) >= MAX_EVENTS_PER_JOB {
-                return Err(StoreError::LogFull {
-                    job: job_id,
-                    limit: MAX_EVENTS_PER_JOB,
-                });
-            }
+            admits(&state, &body)?;
             let expected = state.last_seq;
             let mut next = state;
             let event = Envelope::new(job_id, expected + 1, now_ms, body);

@@ -23,12 +23,13 @@ use uuid::Uuid;
 
 use self::{reader::Readers, writer::Writer};
 use super::{
+    admits,
     codec::{
         backend, decode_body, decode_checkpoints, decode_state, decode_status, encode_body,
         parse_id, stores_snapshot, to_i64,
     },
     match_score, result_title, JobAccess, JobInputs, JobStore, JobSummary, OwnerKey, PageAfter,
-    ResumeUpload, StoreError, MAX_EVENTS_PER_JOB,
+    ResumeUpload, StoreError,
 };
 
 /// The database file's name inside the data directory.
@@ -165,6 +166,7 @@ impl JobStore for SqliteStore {
         let state = JobState::new(job_id);
         let snapshot = serde_json::to_string(&state).map_err(backend)?;
         let owner = owner.map(|o| o.0.clone());
+        let snapshot_len = snapshot.len();
         self.writer
             .run(move |w| {
                 let conn = &w.conn;
@@ -198,7 +200,7 @@ impl JobStore for SqliteStore {
                     ])
                 })
                 .map_err(backend)?;
-                w.keep(state);
+                w.keep(state, snapshot_len);
                 Ok(())
             })
             .await
@@ -217,17 +219,20 @@ impl JobStore for SqliteStore {
                 let cached = w.take_state(job_id);
                 let conn = &w.conn;
                 let id = job_id.to_string();
-                let mut state = match cached {
-                    Some(state) => state,
-                    None => load_state(conn, job_id)?.ok_or(StoreError::NotFound(job_id))?,
+                let (mut state, mut bytes) = match cached {
+                    Some(cached) => cached,
+                    None => {
+                        let state = load_state(conn, job_id)?.ok_or(StoreError::NotFound(job_id))?;
+                        // A guess until the snapshot is next stored.
+                        let bytes = usize::try_from(state.last_seq).unwrap_or(usize::MAX).saturating_mul(256);
+                        (state, bytes)
+                    }
                 };
-                if usize::try_from(state.last_seq).unwrap_or(usize::MAX) >= MAX_EVENTS_PER_JOB {
-                    w.keep(state);
-                    return Err(StoreError::LogFull {
-                        job: job_id,
-                        limit: MAX_EVENTS_PER_JOB,
-                    });
+                if let Err(full) = admits(&state, &body) {
+                    w.keep(state, bytes);
+                    return Err(full);
                 }
+                bytes = bytes.saturating_add(payload.len());
                 let event = Envelope::new(job_id, state.last_seq + 1, now_ms, body);
                 state.apply(&event);
                 let seq = i64::try_from(event.seq).map_err(backend)?;
@@ -236,6 +241,7 @@ impl JobStore for SqliteStore {
                     .map_err(backend)?;
                 if stores_snapshot(event.seq) || state.is_done() {
                     let snapshot = serde_json::to_string(&state).map_err(backend)?;
+                    bytes = snapshot.len();
                     conn.prepare_cached("UPDATE job_snapshots SET snapshot = ?2 WHERE job_id = ?1")
                         .and_then(|mut s| s.execute(params![id, snapshot]))
                         .map_err(backend)?;
@@ -257,7 +263,7 @@ impl JobStore for SqliteStore {
                     ])
                 })
                 .map_err(backend)?;
-                w.keep(state);
+                w.keep(state, bytes);
                 Ok(event)
             })
             .await
@@ -420,6 +426,9 @@ impl JobStore for SqliteStore {
                 for id in &ids {
                     w.forget(*id);
                 }
+                if !ids.is_empty() {
+                    w.truncate_wal_after_commit();
+                }
                 Ok(ids)
             })
             .await
@@ -501,6 +510,9 @@ impl JobStore for SqliteStore {
                     .prepare_cached("DELETE FROM jobs WHERE id = ?1")
                     .and_then(|mut s| s.execute([job_id.to_string()]))
                     .map_err(backend)?;
+                if deleted > 0 {
+                    w.truncate_wal_after_commit();
+                }
                 Ok(deleted > 0)
             })
             .await

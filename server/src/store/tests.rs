@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{
     pg_testing::TestDatabase, JobInputs, JobStore, JobSummary, MemoryStore, OwnerKey, PageAfter,
-    PgSettings, PgStore, ResumeUpload, SqliteStore, StoreError, MAX_EVENTS_PER_JOB,
+    PgSettings, PgStore, ResumeUpload, SqliteStore, StoreError, ENDING_RESERVE, MAX_EVENTS_PER_JOB,
 };
 
 pub fn inputs() -> JobInputs {
@@ -556,6 +556,45 @@ pub async fn log_size_limit(store: &dyn JobStore) {
         .await
         .unwrap();
     assert_eq!(tail.len(), 1);
+    // The ending still fits: the reserve takes ending events only…
+    let ending = [
+        EventBody::Error(ErrorPayload {
+            code: "log_full".into(),
+            message: "too many events".into(),
+            step: None,
+            retryable: false,
+        }),
+        status(JobStatus::Failed),
+    ];
+    for body in ending {
+        store.append(id, body, 2).await.unwrap();
+    }
+    assert!(matches!(
+        store.append(id, metric("m", 1.0), 2).await,
+        Err(StoreError::LogFull { .. })
+    ));
+    // …until it is used up, but `done` is never refused to a job not done.
+    while store.append(id, status(JobStatus::Failed), 2).await.is_ok() {}
+    assert_eq!(
+        store.snapshot(id).await.unwrap().unwrap().last_seq,
+        (MAX_EVENTS_PER_JOB + ENDING_RESERVE) as u64
+    );
+    store.append(id, done(DoneStatus::Failed), 2).await.unwrap();
+    let ended = store.snapshot(id).await.unwrap().unwrap();
+    assert!(ended.is_done());
+    // Then nothing more: neither another ending nor a retry's restart.
+    for body in [done(DoneStatus::Failed), status(JobStatus::Started)] {
+        assert!(matches!(
+            store.append(id, body, 3).await,
+            Err(StoreError::LogFull { .. })
+        ));
+    }
+    assert!(store
+        .unfinished_jobs()
+        .await
+        .unwrap()
+        .iter()
+        .all(|j| *j != id));
     // Other jobs are not limited by it.
     let other = Uuid::new_v4();
     store.create(other, inputs(), 0).await.unwrap();
@@ -1021,6 +1060,74 @@ mod sqlite_only {
         let file = std::fs::read(dir.path().join("tailor.db")).unwrap();
         assert!(!contains(&file), "the deleted resume is still in tailor.db");
         let store = SqliteStore::open(dir.path()).unwrap();
+        assert_eq!(store.inputs(keep).await.unwrap(), Some(inputs()));
+    }
+
+    /// While the server runs, not only after it closes: DELETE and the
+    /// retention sweep leave the resume's text in none of the database's
+    /// files (the WAL holds old page versions until it is checkpointed and
+    /// truncated).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn deleted_and_swept_jobs_leave_no_trace_in_the_open_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let files = ["tailor.db", "tailor.db-wal", "tailor.db-shm"];
+        let traces = |marker: &str| {
+            let marker = marker.as_bytes().to_vec();
+            files
+                .iter()
+                .filter(|f| {
+                    std::fs::read(dir.path().join(f))
+                        .is_ok_and(|b| b.windows(marker.len()).any(|w| w == marker))
+                })
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        let job_of = |marker: &str| JobInputs {
+            resume: ResumeUpload {
+                file_name: Some("resume.txt".into()),
+                bytes: format!("{marker}\n").repeat(500).into_bytes(),
+            },
+            job_text: Some(marker.to_string()),
+            job_url: None,
+        };
+        let insight = |marker: &str| {
+            EventBody::InsightEmitted(InsightPayload {
+                id: "i".into(),
+                category: InsightCategory::Skills,
+                importance: Importance::Low,
+                message: format!("Your resume says {marker}"),
+                step: None,
+            })
+        };
+        let keep = Uuid::new_v4();
+        store.create(keep, inputs(), 1).await.unwrap();
+        for (marker, sweep) in [("DELETED-MARKER-51c2", false), ("SWEPT-MARKER-9d4e", true)] {
+            let id = Uuid::new_v4();
+            store.create(id, job_of(marker), 2).await.unwrap();
+            for _ in 0..40 {
+                store.append(id, insight(marker), 3).await.unwrap();
+            }
+            store
+                .save_result(id, serde_json::json!({"tailored_text": marker}))
+                .await
+                .unwrap();
+            store
+                .append(id, done(DoneStatus::Completed), 4)
+                .await
+                .unwrap();
+            assert!(!traces(marker).is_empty(), "the test writes {marker}");
+            if sweep {
+                assert_eq!(store.purge_finished_before(5).await.unwrap(), [id]);
+            } else {
+                assert!(store.delete(id).await.unwrap());
+            }
+            assert_eq!(
+                traces(marker),
+                Vec::<&str>::new(),
+                "{marker} is still on disk"
+            );
+        }
         assert_eq!(store.inputs(keep).await.unwrap(), Some(inputs()));
     }
 

@@ -72,6 +72,23 @@ impl TestServer {
         Self::serve(state, shutdown).await
     }
 
+    /// A server on the memory store with `config` (private job URLs allowed).
+    pub async fn start_configured(config: ServeArgs) -> Self {
+        let config = ServeArgs {
+            allow_private_urls: true,
+            ..config
+        };
+        let options = LeptosOptions::builder().output_name("tailor").build();
+        let shutdown = CancellationToken::new();
+        let state = build_state(
+            config,
+            options,
+            Arc::new(MemoryStore::new()),
+            shutdown.clone(),
+        );
+        Self::serve(state, shutdown).await
+    }
+
     /// A server on `store`, started the way `tailor serve` starts: jobs a
     /// previous process left unfinished are ended first, or with a shared
     /// store, taken over when their lease (`SHARED_LEASE_SECS`) expires.
@@ -365,4 +382,37 @@ pub async fn slow_page_server(body: String, pieces: usize, total: Duration) -> S
         }
     });
     format!("http://{addr}/job")
+}
+
+/// A loopback HTTP server for a job page that holds every request, headers
+/// and all, until `release` is sent `true`, then answers with `body`: jobs
+/// that fetch it stay in flight (for a real reason) exactly as long as a
+/// test needs. Requests arriving after the release are answered at once.
+pub async fn held_page_server(body: String) -> (String, tokio::sync::watch::Sender<bool>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (release, released) = tokio::sync::watch::channel(false);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let (body, mut released) = (body.clone(), released.clone());
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                if released.wait_for(|r| *r).await.is_err() {
+                    return;
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(body.as_bytes()).await;
+            });
+        }
+    });
+    (format!("http://{addr}/job"), release)
 }

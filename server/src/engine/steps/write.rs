@@ -1,9 +1,23 @@
 //! Step 3 — `writing`: the evidenced edits applied, one diff chunk per changed section.
 
+use std::collections::BTreeMap;
+
 use tailor_common::{EventBody, Importance, InsightCategory, Step};
 
 use crate::engine::report::{insight, metric, Ids, Reporter};
 use crate::engine::{render, writing, Analysis, Draft, EngineError, Plan};
+
+/// Edits of one kind told one by one as insights; the rest in one line.
+const INSIGHTS_PER_EDIT_KIND: usize = 5;
+
+fn category(kind: &str) -> (InsightCategory, Importance) {
+    match kind {
+        "bullet_reorder" => (InsightCategory::Impact, Importance::Low),
+        "alias" => (InsightCategory::Keywords, Importance::Low),
+        "summary" => (InsightCategory::Structure, Importance::Medium),
+        _ => (InsightCategory::Skills, Importance::Medium),
+    }
+}
 
 /// Step 3 — `writing`: apply the evidenced edits; one diff chunk per changed section.
 pub fn write(a: &Analysis, p: &Plan, r: &mut dyn Reporter) -> Result<Draft, EngineError> {
@@ -19,13 +33,17 @@ pub fn write(a: &Analysis, p: &Plan, r: &mut dyn Reporter) -> Result<Draft, Engi
         r.emit(EventBody::DiffChunk(d.clone()));
     }
     let mut ids = Ids::default();
+    // An insight per edit, up to a few of each kind; the rest of a kind in
+    // one line (a resume with thousands of roles has thousands of bullet
+    // reorders). The result lists every edit.
+    let mut per_kind: BTreeMap<&str, usize> = BTreeMap::new();
     for e in &w.edits {
-        let (cat, imp) = match e.kind.as_str() {
-            "bullet_reorder" => (InsightCategory::Impact, Importance::Low),
-            "alias" => (InsightCategory::Keywords, Importance::Low),
-            "summary" => (InsightCategory::Structure, Importance::Medium),
-            _ => (InsightCategory::Skills, Importance::Medium),
-        };
+        let (cat, imp) = category(&e.kind);
+        let seen = per_kind.entry(e.kind.as_str()).or_default();
+        *seen += 1;
+        if *seen > INSIGHTS_PER_EDIT_KIND {
+            continue;
+        }
         insight(
             r,
             S,
@@ -34,6 +52,24 @@ pub fn write(a: &Analysis, p: &Plan, r: &mut dyn Reporter) -> Result<Draft, Engi
             imp,
             format!("{} ({}).", e.description, e.reason),
         );
+    }
+    for (kind, n) in per_kind {
+        let more = n.saturating_sub(INSIGHTS_PER_EDIT_KIND);
+        if more > 0 {
+            let (cat, _) = category(kind);
+            insight(
+                r,
+                S,
+                ids.take(format!("edit-more-{kind}")),
+                cat,
+                Importance::Low,
+                format!(
+                    "{} more {} edits like these; the result lists every edit.",
+                    more,
+                    kind.replace('_', " ")
+                ),
+            );
+        }
     }
     metric(
         r,

@@ -110,6 +110,9 @@ pub fn configure(conn: &Connection, writer: bool) -> Result<(), StoreError> {
         // snapshots and diffs): zero freed content instead of leaving it
         // readable in free pages. FAST is not enough: it leaves freed
         // overflow pages (any value over ~4 KiB, e.g. a resume) as they were.
+        // This zeroes the pages' new versions; the old ones stay in the WAL
+        // until it is checkpointed, which is why a removal also truncates
+        // the WAL once it has committed (see `writer::truncate_wal`).
         conn.pragma_update(None, "secure_delete", "ON")
             .map_err(backend)?;
     }

@@ -28,35 +28,72 @@ const QUEUE: usize = 256;
 /// At most this many writes share one transaction.
 const MAX_BATCH: usize = 64;
 
-/// Folded states of recently written jobs, so that an append need not parse
-/// the stored snapshot. Only the writer changes jobs, so the cache cannot go
-/// stale; an entry is dropped whenever a write to its job fails.
+/// Folded states of running jobs, so that an append need not parse the
+/// stored snapshot. Only the writer changes jobs, so the cache cannot go
+/// stale; an entry is dropped whenever a write to its job fails, and when
+/// its job finishes (a retry parses the snapshot once). Bounded in entries
+/// and in bytes (a state holds the job's insights and diffs, so it grows
+/// with the resume): the memory a job costs is given back when it ends.
 const CACHED_STATES: usize = 256;
+const CACHED_BYTES: usize = 32 * 1024 * 1024;
 
 pub struct WriterState {
     pub conn: Connection,
-    states: HashMap<Uuid, JobState>,
+    /// Each state with its size: its snapshot's length when last stored,
+    /// plus the payloads appended since.
+    states: HashMap<Uuid, (JobState, usize)>,
+    cached_bytes: usize,
+    /// Set by a write that removed personal data: once its transaction has
+    /// committed, the WAL is checkpointed into the file and truncated, so
+    /// the old versions of the freed pages (`secure_delete` zeroes the
+    /// file's) do not linger in it.
+    truncate_wal: bool,
 }
 
 impl WriterState {
-    /// Takes a job's cached state out; put it back with [`Self::keep`] once
-    /// the transaction that changed it has committed.
-    pub fn take_state(&mut self, job_id: Uuid) -> Option<JobState> {
-        self.states.remove(&job_id)
+    /// Takes a job's cached state out, with its size; put it back with
+    /// [`Self::keep`] once the transaction that changed it has committed.
+    pub fn take_state(&mut self, job_id: Uuid) -> Option<(JobState, usize)> {
+        let (state, bytes) = self.states.remove(&job_id)?;
+        self.cached_bytes -= bytes;
+        Some((state, bytes))
     }
 
-    pub fn keep(&mut self, state: JobState) {
-        if self.states.len() >= CACHED_STATES {
+    /// Caches a running job's state of about `bytes`; a finished one, or
+    /// one larger than the whole budget, is not kept.
+    pub fn keep(&mut self, state: JobState, bytes: usize) {
+        if let Some((_, old)) = self.states.remove(&state.job_id) {
+            self.cached_bytes -= old;
+        }
+        if state.is_done() || bytes > CACHED_BYTES {
+            return;
+        }
+        while self.states.len() >= CACHED_STATES || self.cached_bytes + bytes > CACHED_BYTES {
             // Any entry will do: a miss costs one parse of the snapshot.
-            if let Some(victim) = self.states.keys().next().copied() {
-                self.states.remove(&victim);
+            let Some(victim) = self.states.keys().next().copied() else {
+                break;
+            };
+            if let Some((_, size)) = self.states.remove(&victim) {
+                self.cached_bytes -= size;
             }
         }
-        self.states.insert(state.job_id, state);
+        self.cached_bytes += bytes;
+        self.states.insert(state.job_id, (state, bytes));
+    }
+
+    /// The bytes the cached states take, as estimated.
+    #[cfg(test)]
+    pub fn cached_bytes(&self) -> usize {
+        self.cached_bytes
     }
 
     pub fn forget(&mut self, job_id: Uuid) {
-        self.states.remove(&job_id);
+        self.take_state(job_id);
+    }
+
+    /// Asks for the WAL to be checkpointed and truncated after this batch.
+    pub fn truncate_wal_after_commit(&mut self) {
+        self.truncate_wal = true;
     }
 }
 
@@ -83,6 +120,8 @@ impl Writer {
                 let mut state = WriterState {
                     conn,
                     states: HashMap::new(),
+                    cached_bytes: 0,
+                    truncate_wal: false,
                 };
                 let mut batch = Vec::with_capacity(MAX_BATCH);
                 while let Some(first) = rx.blocking_recv() {
@@ -180,6 +219,7 @@ fn run_batch(state: &mut WriterState, batch: &mut Vec<Task>) {
             Err(_) => {
                 tracing::error!("a SQLite write panicked; carrying on");
                 state.states.clear();
+                state.cached_bytes = 0;
                 state.conn.execute_batch("ROLLBACK TO write; RELEASE write")
             }
         };
@@ -201,9 +241,26 @@ fn run_batch(state: &mut WriterState, batch: &mut Vec<Task>) {
         }
         // Cached states may hold changes that were rolled back.
         state.states.clear();
+        state.cached_bytes = 0;
+    }
+    if std::mem::take(&mut state.truncate_wal) && committed.is_ok() {
+        truncate_wal(&state.conn);
     }
     for done in completions {
         done(committed.clone());
+    }
+}
+
+/// Copies the whole WAL into the database file and cuts it to zero bytes.
+/// It waits (the busy timeout) for readers in the middle of a read; if one
+/// still holds an old version, the next removal truncates it.
+fn truncate_wal(conn: &Connection) {
+    match conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(0) => {}
+        Ok(_) => tracing::warn!("the WAL could not be truncated: a reader was busy"),
+        Err(e) => tracing::warn!(error = %e, "checkpointing the WAL failed"),
     }
 }
 
@@ -224,6 +281,41 @@ mod tests {
         )
         .unwrap();
         (Arc::new(Writer::spawn(conn).unwrap()), dir)
+    }
+
+    /// The state cache is bounded by bytes, not only entries, and a job
+    /// that finishes gives its memory back.
+    #[test]
+    fn the_state_cache_is_bounded_by_bytes_and_drops_finished_jobs() {
+        let conn = Connection::open_in_memory().unwrap();
+        let mut w = WriterState {
+            conn,
+            states: HashMap::new(),
+            cached_bytes: 0,
+            truncate_wal: false,
+        };
+        let big = CACHED_BYTES / 10;
+        for _ in 0..100 {
+            w.keep(JobState::new(Uuid::new_v4()), big);
+            assert!(w.cached_bytes() <= CACHED_BYTES);
+        }
+        assert_eq!(w.states.len(), 10);
+        let mut done = JobState::new(Uuid::new_v4());
+        w.keep(done.clone(), 10);
+        assert!(w.take_state(done.job_id).is_some());
+        done.apply(&tailor_common::Envelope::new(
+            done.job_id,
+            1,
+            0,
+            tailor_common::EventBody::Done(tailor_common::DonePayload {
+                status: tailor_common::DoneStatus::Completed,
+                result_url: None,
+            }),
+        ));
+        w.keep(done.clone(), 10);
+        assert!(w.take_state(done.job_id).is_none());
+        w.keep(JobState::new(Uuid::new_v4()), CACHED_BYTES + 1);
+        assert!(w.cached_bytes() <= CACHED_BYTES);
     }
 
     /// Writes queued together share a transaction, yet one that fails or
