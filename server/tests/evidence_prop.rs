@@ -137,7 +137,7 @@ proptest! {
             }
         };
         let years = engine::writing::years_of_experience(&o.original).map(|y| y.0);
-        let v = validate::evidence_violations(&o.original, &o.tailored, years);
+        let v = validate::evidence_violations(&o.original, &o.original_text, &o.tailored, validate::today());
         prop_assert!(v.is_empty(), "violations {:?}\n--- resume\n{}\n--- tailored\n{}", v, text, o.tailored_markdown);
         // Independent of the parser: every number in the tailored text is in the raw original text.
         let re = regex::Regex::new(r"\d+").unwrap();
