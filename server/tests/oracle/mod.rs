@@ -118,8 +118,16 @@ fn toks(s: &str) -> Vec<Tok> {
 /// A crude suffix stripper, enough to see "strategies" and "strategy" (or
 /// "developing" and "development") as one word.
 fn root(w: &str) -> String {
-    // Twice: "management" → "manage" → "manag", as "managed" → "manag".
-    strip(&strip(w))
+    // To a fixed point: "management" → "manage" → "manag", as "managed" → "manag";
+    // "engineering" and "engineer" both end at "engin".
+    let mut w = w.to_string();
+    loop {
+        let s = strip(&w);
+        if s == w {
+            return w;
+        }
+        w = s;
+    }
 }
 
 fn strip(w: &str) -> String {
@@ -512,9 +520,8 @@ fn read(text: &str) -> Read {
             let text = frozen[run[0].start..run[run.len() - 1].end].to_string();
             let last = &run[run.len() - 1].lower;
             let kind = if EMPLOYER_SUFFIX.contains(&last.as_str()) && run.len() > 1
-                || run
-                    .iter()
-                    .any(|t| KNOWN_EMPLOYERS.contains(&t.lower.as_str()))
+                // A known name alone: "Amazon Web Services" is a skill.
+                || (run.len() == 1 && KNOWN_EMPLOYERS.contains(&last.as_str()))
             {
                 Some(&mut r.employers)
             } else if TITLE_HEAD.contains(&last.as_str()) {
@@ -543,9 +550,49 @@ fn read(text: &str) -> Read {
 /// The lines under an experience heading (all lines if there is none), for
 /// measuring years from role dates.
 fn experience_lines(text: &str) -> String {
+    const HEADINGS: &[&str] = &[
+        "experience",
+        "employment",
+        "work",
+        "career",
+        "history",
+        "education",
+        "skills",
+        "projects",
+        "summary",
+        "profile",
+        "certifications",
+        "certificates",
+        "awards",
+        "publications",
+        "volunteer",
+        "languages",
+        "interests",
+        "training",
+        "objective",
+        "competencies",
+        "achievements",
+        "references",
+        "leadership",
+        "activities",
+    ];
+    // A heading is short and made of heading words ("Work Experience", "## Skills").
     let heading = |l: &str| {
         let w: Vec<String> = toks(l).into_iter().map(|t| t.lower).collect();
-        (1..=4).contains(&w.len()) && !l.trim_start().starts_with(['-', '*', '•'])
+        (1..=4).contains(&w.len())
+            && w.iter().any(|x| HEADINGS.contains(&x.as_str()))
+            && w.iter().all(|x| {
+                HEADINGS.contains(&x.as_str())
+                    || [
+                        "and",
+                        "of",
+                        "professional",
+                        "relevant",
+                        "technical",
+                        "other",
+                    ]
+                    .contains(&x.as_str())
+            })
     };
     let is_exp = |l: &str| {
         let l = l.to_lowercase();
@@ -557,12 +604,9 @@ fn experience_lines(text: &str) -> String {
     let mut inside = false;
     let mut any = false;
     for l in text.lines() {
-        if heading(l) && !span_re().is_match(l) {
-            let e = is_exp(l);
-            if e || inside {
-                inside = e;
-                any |= e;
-            }
+        if heading(l) {
+            inside = is_exp(l);
+            any |= inside;
             continue;
         }
         if inside {
@@ -581,17 +625,24 @@ fn months(d: Ym, default: u32) -> i64 {
     i64::from(d.y) * 12 + i64::from(d.m.unwrap_or(default)) - 1
 }
 
-fn aliases() -> &'static Vec<(String, String)> {
-    static A: OnceLock<Vec<(String, String)>> = OnceLock::new();
+/// The alias table's groups: every name of one skill ("ci/cd", "cicd",
+/// "continuous delivery", "continuous integration").
+fn alias_groups() -> &'static Vec<Vec<String>> {
+    static A: OnceLock<Vec<Vec<String>>> = OnceLock::new();
     A.get_or_init(|| {
         let p = concat!(env!("CARGO_MANIFEST_DIR"), "/data/aliases.tsv");
-        std::fs::read_to_string(p)
+        let mut groups: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (a, c) in std::fs::read_to_string(p)
             .unwrap_or_default()
             .lines()
             .filter(|l| !l.starts_with('#'))
             .filter_map(|l| l.split_once('\t'))
-            .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
-            .collect()
+        {
+            let g = groups.entry(c.trim().to_string()).or_default();
+            g.push(a.trim().to_string());
+            g.push(c.trim().to_string());
+        }
+        groups.into_values().collect()
     })
 }
 
@@ -599,7 +650,9 @@ impl Original {
     /// Read the original as written. `today` is (year, month): what "Present" means.
     pub fn new(text: &str, today: (i32, u32)) -> Self {
         // A file wraps lines anywhere: read it line by line and joined.
-        let joined = text.replace("-\n", "").replace('\n', " ");
+        static HY: OnceLock<Regex> = OnceLock::new();
+        let hy = HY.get_or_init(|| Regex::new(r"(\w)-\n[ \t]*").unwrap());
+        let joined = hy.replace_all(text, "$1").replace('\n', " ");
         let (a, b) = (read(text), read(&joined));
         let mut words: HashSet<String> = HashSet::new();
         for t in toks(text).into_iter().chain(toks(&joined)) {
@@ -663,9 +716,9 @@ impl Original {
             || self.roots.contains(&root(w))
             || TEMPLATE.contains(&w)
             || w.chars().count() < 2
-            || aliases().iter().any(|(a, c)| {
-                (toks(a).iter().any(|t| t.lower == w) || toks(c).iter().any(|t| t.lower == w))
-                    && (self.has_phrase(a) || self.has_phrase(c))
+            || alias_groups().iter().any(|g| {
+                g.iter().any(|n| toks(n).iter().any(|t| t.lower == w))
+                    && g.iter().any(|n| self.has_phrase(n))
             })
     }
 
