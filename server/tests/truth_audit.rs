@@ -92,9 +92,6 @@ fn formats(o: &Outcome) -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Engine writing bugs the audit found, for the lead (see the ignored test).
-const LEAD_BUGS: &[(&str, &str)] = &[];
-
 fn audit(pairs: &[(String, String)]) -> Vec<String> {
     let today = oracle::today();
     let mut bad = Vec::new();
@@ -122,22 +119,7 @@ fn audit(pairs: &[(String, String)]) -> Vec<String> {
 fn every_output_of_every_corpus_pair_is_traced_to_the_original() {
     let all = pairs();
     assert!(all.len() >= 28);
-    let clean: Vec<_> = all
-        .into_iter()
-        .filter(|(r, j)| !LEAD_BUGS.iter().any(|(a, b)| a == r && b == j))
-        .collect();
-    let bad = audit(&clean);
-    assert!(bad.is_empty(), "unsupported:\n{}", bad.join("\n"));
-}
-
-#[test]
-#[ignore = "lead: engine writing bugs listed in LEAD_BUGS"]
-fn the_pairs_with_known_writing_bugs_are_traced_too() {
-    let known: Vec<_> = LEAD_BUGS
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-    let bad = audit(&known);
+    let bad = audit(&all);
     assert!(bad.is_empty(), "unsupported:\n{}", bad.join("\n"));
 }
 

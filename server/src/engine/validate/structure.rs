@@ -3,7 +3,7 @@
 use tailor_common::ValidationStatus::{Fail, Pass, Warn};
 
 use super::{RuleInput, Verdict};
-use crate::engine::resume::SectionKind;
+use crate::engine::resume::{Resume, SectionKind};
 
 pub fn contact(x: &RuleInput<'_>) -> Verdict {
     let c = &x.tailored.contact;
@@ -40,7 +40,11 @@ pub fn contact(x: &RuleInput<'_>) -> Verdict {
 }
 
 pub fn dates(x: &RuleInput<'_>) -> Verdict {
-    let roles = x.tailored.roles();
+    role_dates(x.tailored)
+}
+
+fn role_dates(r: &Resume) -> Verdict {
+    let roles = r.roles();
     let ranges: Vec<_> = roles.iter().filter_map(|r| r.dates.as_ref()).collect();
     if ranges.is_empty() {
         return (
@@ -121,5 +125,23 @@ pub fn headings(x: &RuleInput<'_>) -> Verdict {
             Pass,
             "Standard section headings (Summary, Experience, Education, Skills).".into(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::resume::parse_text;
+
+    #[test]
+    fn iso_month_ranges_are_dates() {
+        let r = parse_text(concat!(
+            "Ada Byron\nada@example.org\n\nExperience\n",
+            "CTO | Lumen Labs | 2013-09 — Present\n- Led the platform team\n\n",
+            "Engineer | Beta Corp | 2010-01 – 2013-08\n- Built the billing service\n"
+        ));
+        let (status, message) = role_dates(&r);
+        assert_eq!(status, Pass, "{message}");
+        assert_eq!(message, "2 date ranges, valid and consistent.");
     }
 }
