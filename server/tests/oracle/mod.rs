@@ -399,6 +399,11 @@ struct Read {
     words: Vec<String>,
 }
 
+fn years_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(?i)\b(\d+)\s*\+?\s*(?:years?|yrs?)\b").unwrap())
+}
+
 fn blank(s: &mut String, a: usize, b: usize) {
     s.replace_range(a..b, &" ".repeat(b - a));
 }
@@ -425,9 +430,7 @@ fn read(text: &str) -> Read {
             r.spans.push((s, raw));
             blank(&mut m, at.start, at.end);
         }
-        static YRS: OnceLock<Regex> = OnceLock::new();
-        let yrs = YRS.get_or_init(|| Regex::new(r"(?i)\b(\d+)\s*\+?\s*(?:years?|yrs?)\b").unwrap());
-        let found: Vec<_> = yrs
+        let found: Vec<_> = years_re()
             .captures_iter(&m.clone())
             .map(|c| {
                 (
