@@ -193,18 +193,35 @@ fn norm_name(s: &str) -> String {
         .to_lowercase()
 }
 
+/// How a text is read for words.
+#[derive(Clone, Copy, PartialEq)]
+enum Words {
+    /// A line of the file: skills, phrases, and its stems as one line.
+    Line,
+    /// A line as the reader rebuilt it: phrases and stems only (its skills
+    /// are the file's, already read).
+    Rebuilt,
+    /// The whole file joined: phrases across line breaks only; never one
+    /// "line" of stems, which would put every word in one line.
+    Whole,
+}
+
 /// Read the words of a line: its skills and the phrases it writes.
-fn read_words(f: &mut Facts, line: &str, masked: &str) {
+fn read_words(f: &mut Facts, line: &str, masked: &str, how: Words) {
     // Skills are read with degrees, certifications and dates masked: "MBA" is a degree here.
-    for h in find_skills(masked) {
-        if h.kind == SkillKind::Hard {
-            f.skills.entry(h.canonical).or_insert(h.norm);
+    if how == Words::Line {
+        for h in find_skills(masked) {
+            if h.kind == SkillKind::Hard {
+                f.skills.entry(h.canonical).or_insert(h.norm);
+            }
         }
     }
     f.fine.push_str(&fine(line));
     let st = stems_of(line);
-    f.line_stems
-        .push(st.split_whitespace().map(str::to_string).collect());
+    if how != Words::Whole {
+        f.line_stems
+            .push(st.split_whitespace().map(str::to_string).collect());
+    }
     f.stems.push_str(&st);
     let toks: Vec<String> = tokenize(line).into_iter().map(|t| t.norm).collect();
     for t in &toks {
@@ -219,7 +236,7 @@ fn read_words(f: &mut Facts, line: &str, masked: &str) {
     }
 }
 
-fn read_line(f: &mut Facts, line: &str) {
+fn read_line(f: &mut Facts, line: &str, how: Words) {
     let mut m = line.to_string();
     // Ranges first, so their years are not read again as single dates.
     while let Some(r) = find_range(&m) {
@@ -297,7 +314,7 @@ fn read_line(f: &mut Facts, line: &str) {
             f.numbers.insert(s.replace(',', ""));
         }
     }
-    read_words(f, line, &m);
+    read_words(f, line, &m, how);
 }
 
 /// Read every fact of a resume; `source`, when given, is the text the user
@@ -312,17 +329,17 @@ pub fn facts(r: &Resume, source: Option<&str>) -> Facts {
     let lines = resume_lines(r);
     match source {
         Some(s) => {
-            s.lines().for_each(|l| read_line(&mut f, l));
+            s.lines().for_each(|l| read_line(&mut f, l, Words::Line));
             // A file wraps lines anywhere ("B.S. in Computer / Science",
             // "Jan 2017 – / Present", "mod- / eling"): read it joined too.
             let joined = s.replace("-\n", "").replace('\n', " ");
-            read_line(&mut f, &joined);
+            read_line(&mut f, &joined, Words::Whole);
             // The reader's lines add words only (hyphenation joined, footers gone).
             for l in &lines {
-                read_words(&mut f, l, l);
+                read_words(&mut f, l, l, Words::Rebuilt);
             }
         }
-        None => lines.iter().for_each(|l| read_line(&mut f, l)),
+        None => lines.iter().for_each(|l| read_line(&mut f, l, Words::Line)),
     }
     for s in r
         .sections
@@ -386,7 +403,7 @@ mod tests {
 
     fn of_line(l: &str) -> Facts {
         let mut f = Facts::default();
-        read_line(&mut f, l);
+        read_line(&mut f, l, Words::Line);
         f
     }
 
