@@ -56,8 +56,12 @@ pub struct DateRange {
 
 const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?";
 
+/// "2013-09" (ISO year-month) is tried before a bare year so that its month is
+/// not left behind; "2017-2018" still reads as two years, since "20" is no month.
 fn date_pat() -> String {
-    format!(r"(?:{MONTH},?\s+\d{{4}}|\d{{1,2}}/\d{{4}}|(?:19|20)\d{{2}})")
+    format!(
+        r"(?:{MONTH},?\s+\d{{4}}|\d{{1,2}}/\d{{4}}|(?:19|20)\d{{2}}-(?:0[1-9]|1[0-2])\b|(?:19|20)\d{{2}})"
+    )
 }
 
 fn range_re() -> &'static Regex {
@@ -87,6 +91,12 @@ fn month_num(s: &str) -> Option<u8> {
 /// Parse one date ("June 2018", "06/2018", "2018").
 pub fn parse_date(s: &str) -> Option<YearMonth> {
     let s = s.trim();
+    if let Some((y, m)) = s.split_once('-') {
+        return Some(YearMonth {
+            year: y.trim().parse().ok()?,
+            month: Some(m.trim().parse().ok()?),
+        });
+    }
     if let Some((m, y)) = s.split_once('/') {
         let month: u8 = m.trim().parse().ok()?;
         let year: i32 = y.trim().parse().ok()?;
@@ -173,6 +183,25 @@ mod tests {
         assert_eq!(civil_month(11_016), (2000, 2)); // 2000-02-29
         assert_eq!(civil_month(20_788), (2026, 12)); // 2026-12-01
         assert!(YearMonth::today().year >= 2026);
+    }
+
+    #[test]
+    fn reads_iso_year_month() {
+        let r = find_range("CTO | Lumen Labs | 2013-09 — Present").unwrap();
+        assert_eq!(
+            r.start,
+            YearMonth {
+                year: 2013,
+                month: Some(9)
+            }
+        );
+        assert!(r.end.is_none());
+        let r = find_range("2019-11 – 2021-02").unwrap();
+        assert_eq!(r.end.unwrap().month, Some(2));
+        // Two years joined by a hyphen stay two years.
+        let r = find_range("2017-2018").unwrap();
+        assert_eq!((r.start.month, r.end.unwrap().year), (None, 2018));
+        assert_eq!(all_dates("Shipped 2015-06").len(), 1);
     }
 
     #[test]

@@ -12,16 +12,17 @@ use crate::engine::{render, Analysis, Checks, Draft, EngineError, Plan};
 /// Step 4 — `validating`: every rule, `pending` first, then as each settles.
 pub fn validate(
     a: &Analysis,
-    p: &Plan,
+    // Years claims are judged against the original's dates, not the plan's figure.
+    _p: &Plan,
     d: &Draft,
     r: &mut dyn Reporter,
 ) -> Result<Checks, EngineError> {
-    for (id, label) in RULES {
+    for rule in RULES {
         r.emit(EventBody::ValidationUpdate(ValidationPayload {
-            rule_id: id.into(),
+            rule_id: rule.id.into(),
             status: ValidationStatus::Pending,
             message: "Waiting to be checked.".into(),
-            label: Some(label.into()),
+            label: Some(rule.label.into()),
         }));
     }
     let idx = ResumeIndex::build(&d.resume);
@@ -33,18 +34,19 @@ pub fn validate(
         tailored: &d.resume,
         tailored_text: &d.text,
         original_text: &original_md,
-        derived_years: p.edits.years,
+        source_text: &a.original_text,
         job: &a.job,
         score_after: &score_after,
         evidence_after: &evidence_after,
+        today: validate::today(),
     };
     let mut results = Vec::new();
-    for (i, (id, label)) in RULES.iter().enumerate() {
+    for (i, rule) in RULES.iter().enumerate() {
         r.progress(
             100.0 * i as f64 / RULES.len() as f64,
-            &format!("Checking: {label}"),
+            &format!("Checking: {}", rule.label),
         );
-        let res = validate::check(id, &input);
+        let res = rule.run(&input);
         r.emit(EventBody::ValidationUpdate(ValidationPayload {
             rule_id: res.rule_id.clone(),
             status: res.status,
