@@ -484,7 +484,6 @@ proptest! {
     #![proptest_config(config(concat!(env!("CARGO_MANIFEST_DIR"), "/proptest-regressions/evidence_prop_known_bugs.txt")))]
 
     #[test]
-    #[ignore = "lead: (1) writing::years_of_experience spans the gaps between roles (2014–2017 + 2020–2022 → \"9+ years\"; the union is 7); (2) the reader turns the header \"JORDAN LEE, MA Education, BS Mathematics\" into the headline \"MA Mathematics\", a degree that does not exist"]
     fn every_fact_comes_from_the_original((text, job) in resume_strategy(true), as_docx in prop::bool::weighted(0.25)) {
         let (f, _, out) = findings(&text, job, as_docx)?;
         prop_assert!(f.is_empty(), "unsupported {:?}\n--- resume\n{}\n--- tailored\n{}", f, text, out);

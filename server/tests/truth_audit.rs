@@ -1,7 +1,7 @@
 //! Truth audit: for every corpus pair, every date, years claim, degree,
 //! certification, employer, title, number and word of every output format
 //! (Markdown, text, DOCX text from `word/document.xml`, PDF text read back
-//! with `pdf-extract`) is traced to the original by the independent oracle
+//! with Tailor's PDF reader, as an ATS would read the download) is traced to the original by the independent oracle
 //! (`tests/oracle`). Plus mutation cases: one invented fact of each kind is
 //! exactly one violation of that kind, for the oracle and the engine's rule.
 
@@ -87,7 +87,9 @@ fn formats(o: &Outcome) -> Vec<(&'static str, String)> {
         ("docx", docx_text(&engine::render_docx(o))),
         (
             "pdf",
-            pdf_extract::extract_text_from_mem(&pdf).expect("the PDF reads back"),
+            engine::resume::pdf::pdf_to_text_pages(&pdf)
+                .expect("the PDF reads back")
+                .0,
         ),
     ]
 }

@@ -12,8 +12,7 @@ use tailor_common::{Envelope, EventBody, JobState, Step};
 use uuid::Uuid;
 
 use super::{
-    admits, summary_of, JobAccess, JobInputs, JobStore, JobSummary, OwnerKey, PageAfter,
-    StoreError,
+    admits, summary_of, JobAccess, JobInputs, JobStore, JobSummary, OwnerKey, PageAfter, StoreError,
 };
 
 struct JobLog {

@@ -46,6 +46,7 @@ impl fmt::Display for Finding {
 const TEMPLATE: &[&str] = &[
     "summary",
     "key",
+    "additional",
     "skills",
     "skilled",
     "with",
@@ -719,6 +720,10 @@ impl Original {
             || self.roots.contains(&root(w))
             || TEMPLATE.contains(&w)
             || w.chars().count() < 2
+            // The same word written solid ("back-end" as "backend").
+            || (1..w.len()).any(|i| {
+                w.is_char_boundary(i) && self.has_phrase(&format!("{}-{}", &w[..i], &w[i..]))
+            })
             || alias_groups().iter().any(|g| {
                 g.iter().any(|n| toks(n).iter().any(|t| t.lower == w))
                     && g.iter().any(|n| self.has_phrase(n))
