@@ -35,9 +35,11 @@ fn resume_with_roles(roles: usize) -> String {
 async fn fifty_concurrent_starts_with_a_limit_of_four() {
     let server = TestServer::start_configured(ServeArgs {
         max_running_jobs: 4,
-        ..ServeArgs::default()
+        ..common::test_args()
     })
     .await;
+    // One browser: its owner cookie first, so all fifty starts are its own.
+    let _: serde_json::Value = server.get_json("/api/jobs").await;
     let (page, release) = held_page_server(fixture("jobs/gdg_jd_data_analyst.txt")).await;
     let body = json!({"resume_text": fixture("resumes/gdg_data_analyst.txt"), "job_url": page});
     let starts = (0..50).map(|_| {

@@ -7,6 +7,9 @@
 
 mod common;
 
+/// The owner token of the jobs this file writes straight into a store.
+const BROWSER: &str = "restart-browser-token-0123456789abcdefghijk";
+
 use std::{sync::Arc, time::Duration};
 
 use common::{fixture, held_page_server, job_body, LiveStream, TestServer};
@@ -16,6 +19,7 @@ use tailor_common::{
     StepProgressPayload, StepStatus,
 };
 use tailor_server::{
+    access::{owner_cookie_header, owner_key_for_token},
     jobs::{MAX_RESUMES, RESUMED},
     store::{JobInputs, JobStore, ResumeUpload, SqliteStore, ENDING_RESERVE, MAX_EVENTS_PER_JOB},
 };
@@ -189,7 +193,10 @@ fn analyzing() -> EventBody {
 /// The log of a job as a dead process could have left it.
 async fn job_with(store: &dyn JobStore, events: impl IntoIterator<Item = EventBody>) -> Uuid {
     let id = Uuid::new_v4();
-    store.create(id, inputs(), 1).await.unwrap();
+    store
+        .create_owned(id, Some(&owner_key_for_token(BROWSER)), inputs(), 1)
+        .await
+        .unwrap();
     for (i, body) in events.into_iter().enumerate() {
         store.append(id, body, 2 + i as i64).await.unwrap();
     }
@@ -251,7 +258,14 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
     assert_eq!(mangled, 1);
     drop(file);
 
-    let process = start(dir.path());
+    let mut process = start(dir.path());
+    // The browser that owns the jobs written straight into the store.
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(
+        &owner_cookie_header(BROWSER),
+        &process.server.url("/").parse().unwrap(),
+    );
+    process.server.client = common::browser_with(jar);
     process.runtime.block_on(async {
         let server = &process.server;
         let events = |job: Uuid| async move {

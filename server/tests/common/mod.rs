@@ -195,7 +195,9 @@ pub fn browser() -> reqwest::Client {
 /// server restarted.
 pub fn browser_with(jar: Arc<reqwest::cookie::Jar>) -> reqwest::Client {
     reqwest::Client::builder()
-        .timeout(Duration::from_secs(30))
+        // Long enough for the slowest job a test streams (10 000 roles in a
+        // debug build on a busy machine), short enough to end a hang.
+        .timeout(Duration::from_secs(240))
         .cookie_provider(jar)
         .build()
         .unwrap()
