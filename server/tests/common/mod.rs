@@ -74,19 +74,11 @@ impl TestServer {
 
     /// A server on the memory store with `config` (private job URLs allowed).
     pub async fn start_configured(config: ServeArgs) -> Self {
-        let config = ServeArgs {
+        Self::start_with_config(ServeArgs {
             allow_private_urls: true,
             ..config
-        };
-        let options = LeptosOptions::builder().output_name("tailor").build();
-        let shutdown = CancellationToken::new();
-        let state = build_state(
-            config,
-            options,
-            Arc::new(MemoryStore::new()),
-            shutdown.clone(),
-        );
-        Self::serve(state, shutdown).await
+        })
+        .await
     }
 
     /// A server on `store`, started the way `tailor serve` starts: jobs a
