@@ -173,6 +173,15 @@ fn page_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     }
 }
 
+/// Whether `viewer` may read job `id` only through a share link; `None`
+/// when it may not read it at all (the pages then say "not found").
+async fn read_only(state: &AppState, viewer: &access::Viewer, id: uuid::Uuid) -> Option<bool> {
+    let access = access::authorize(state, viewer, id, access::Need::Read)
+        .await
+        .ok()?;
+    Some(access == access::Access::ReadOnly)
+}
+
 fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
     let viewer = Arc::new(viewer);
     JobLookup {
@@ -181,14 +190,9 @@ fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
             Arc::new(move |id| {
                 let (state, viewer) = (state.clone(), viewer.clone());
                 Box::pin(async move {
-                    let access = access::authorize(&state, &viewer, id, access::Need::Read)
-                        .await
-                        .ok()?;
+                    let read_only = read_only(&state, &viewer, id).await?;
                     let value = state.hub.store().snapshot(id).await.ok().flatten()?;
-                    Some(Viewed {
-                        value,
-                        read_only: access == access::Access::ReadOnly,
-                    })
+                    Some(Viewed { value, read_only })
                 })
             })
         },
@@ -197,13 +201,11 @@ fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
             Arc::new(move |id| {
                 let (state, viewer) = (state.clone(), viewer.clone());
                 Box::pin(async move {
-                    let access = access::authorize(&state, &viewer, id, access::Need::Read)
-                        .await
-                        .ok()?;
+                    let read_only = read_only(&state, &viewer, id).await?;
                     let outcome = outcome::load(state.hub.store().as_ref(), id).await.ok()?;
                     Some(Viewed {
                         value: outcome::job_result(id, &outcome),
-                        read_only: access == access::Access::ReadOnly,
+                        read_only,
                     })
                 })
             })
