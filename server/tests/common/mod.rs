@@ -149,6 +149,23 @@ impl TestServer {
         response.json().await.unwrap()
     }
 
+    /// The value of the `/metrics` line that starts with `line_start`.
+    pub async fn metric(&self, line_start: &str) -> f64 {
+        let text = self
+            .client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix(line_start))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no metric {line_start} in {text}"))
+    }
+
     pub async fn snapshot(&self, job: uuid::Uuid) -> tailor_common::JobState {
         self.get_json(&format!("/api/jobs/{job}/snapshot")).await
     }
