@@ -161,17 +161,7 @@ pub fn years_in(line: &str, importance: Importance) -> Vec<Ask> {
     let doing = years_doing_re().captures_iter(line).filter_map(|c| {
         let min = number(&c[1])?;
         let max = c.get(3).and_then(|m| number(m.as_str()));
-        (min <= 30).then(|| Ask {
-            kind: AskKind::Years,
-            importance,
-            text: c[0].trim().to_string(),
-            min_years: Some(min),
-            max_years: max,
-            level: None,
-            fields: fields_of(&c[4]),
-            names: Vec::new(),
-            equivalent_ok: false,
-        })
+        (min <= 30).then(|| years_ask(&c[0], importance, min, max, fields_of(&c[4])))
     });
     let mut out: Vec<Ask> = doing.collect();
     out.extend(years_re().captures_iter(line).filter_map(|c| {
@@ -185,19 +175,29 @@ pub fn years_in(line: &str, importance: Importance) -> Vec<Ask> {
         if fields.is_empty() {
             fields = c.get(5).map(|m| fields_of(m.as_str())).unwrap_or_default();
         }
-        Some(Ask {
-            kind: AskKind::Years,
-            importance,
-            text: c[0].trim().to_string(),
-            min_years: Some(min),
-            max_years: max,
-            level: None,
-            fields,
-            names: Vec::new(),
-            equivalent_ok: false,
-        })
+        Some(years_ask(&c[0], importance, min, max, fields))
     }));
     out
+}
+
+fn years_ask(
+    text: &str,
+    importance: Importance,
+    min: u32,
+    max: Option<u32>,
+    fields: Vec<String>,
+) -> Ask {
+    Ask {
+        kind: AskKind::Years,
+        importance,
+        text: text.trim().to_string(),
+        min_years: Some(min),
+        max_years: max,
+        level: None,
+        fields,
+        names: Vec::new(),
+        equivalent_ok: false,
+    }
 }
 
 fn degree_re() -> &'static Regex {
