@@ -6,8 +6,25 @@ use uuid::Uuid;
 
 use super::StoreError;
 
-pub fn backend(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(e.to_string())
+pub fn backend(e: impl std::error::Error) -> StoreError {
+    StoreError::Backend(with_causes(&e))
+}
+
+/// An error with the chain of causes under it ("error performing TLS
+/// handshake: invalid peer certificate: UnknownIssuer"): the top line alone
+/// does not tell an operator which of the many reasons it was.
+pub fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let line = c.to_string();
+        if !text.ends_with(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// A short log stores its snapshot every this many events.

@@ -178,7 +178,10 @@ impl PgStore {
             .build()
             .map_err(backend)?;
         let mut client = pool.get().await.map_err(|e| {
-            StoreError::Backend(format!("cannot connect to PostgreSQL at {shown}: {e}"))
+            StoreError::Backend(format!(
+                "cannot connect to PostgreSQL at {shown}: {}",
+                super::codec::with_causes(&e)
+            ))
         })?;
         schema::migrate(&mut client).await?;
         drop(client);

@@ -206,16 +206,36 @@ async fn a_delete_tells_every_instance() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn instances_starting_together_migrate_once() {
-    let Some((first, db)) = postgres().await else {
+async fn instances_starting_together_on_an_empty_database_migrate_once() {
+    // A database no instance has seen: every one of them finds no schema and
+    // races to create it, which only the advisory lock keeps apart.
+    let Some(db) = TestDatabase::create().await else {
         return;
     };
-    drop(first);
-    let many = futures::future::join_all((0..4).map(|_| another_instance(&db.url))).await;
-    assert_eq!(many.len(), 4);
+    let many = futures::future::join_all((0..8).map(|_| {
+        PgStore::connect(PgSettings::new(&db.url, PG_TEST_LEASE).pool_size(2))
+    }))
+    .await;
+    let many: Vec<PgStore> = many
+        .into_iter()
+        .map(|s| s.expect("every instance starts"))
+        .collect();
+    let (client, connection) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let versions: Vec<i32> = client
+        .query("SELECT version FROM tailor_schema ORDER BY version", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let want: Vec<i32> = (1..=super::schema::SCHEMA_VERSION as i32).collect();
+    assert_eq!(versions, want, "each script applied exactly once");
     let id = Uuid::new_v4();
     many[0].create(id, inputs(), 1).await.unwrap();
-    assert!(many[3].snapshot(id).await.unwrap().is_some());
+    assert!(many[7].snapshot(id).await.unwrap().is_some());
 }
 
 #[tokio::test]
@@ -246,10 +266,16 @@ async fn a_bad_url_or_an_absent_server_is_a_clear_error() {
 }
 
 /// The test server's CA certificate, when it accepts TLS (`scripts/test.sh`
-/// starts one that does); `None`, said loudly, otherwise.
+/// starts one that does). Where the PostgreSQL tests are required, its
+/// absence fails the test: a TLS check that quietly returns proves nothing.
 fn test_ca() -> Option<String> {
     let ca = std::env::var("TAILOR_TEST_DATABASE_CA").ok();
     if ca.is_none() {
+        assert!(
+            std::env::var_os(super::testing::REQUIRE_VAR).is_none(),
+            "{} is set but TAILOR_TEST_DATABASE_CA is not: the TLS tests cannot run",
+            super::testing::REQUIRE_VAR
+        );
         eprintln!(
             "\n!!! SKIPPED: TLS tests need TAILOR_TEST_DATABASE_CA (scripts/test.sh sets it) !!!\n"
         );
@@ -294,6 +320,15 @@ async fn tls_is_used_when_the_url_asks_and_verified_against_the_given_ca() {
     next_matching(&mut heard, Notice::Appended { job_id: id, seq: 1 }).await;
 }
 
+/// The store's message when it cannot connect to `url`.
+async fn connect_error(url: &str) -> String {
+    match PgStore::connect(PgSettings::new(url, PG_TEST_LEASE)).await {
+        Err(StoreError::Backend(message)) => message,
+        Err(other) => panic!("not a backend error: {other:?}"),
+        Ok(_) => panic!("connected to {url}"),
+    }
+}
+
 #[tokio::test]
 async fn tls_to_a_server_whose_certificate_is_not_trusted_is_refused() {
     let Some(db) = TestDatabase::create().await else {
@@ -303,11 +338,35 @@ async fn tls_to_a_server_whose_certificate_is_not_trusted_is_refused() {
         return;
     }
     // The public roots do not vouch for the test server's own CA.
-    let unverified = format!("{}?sslmode=require", db.url);
-    let Err(StoreError::Backend(message)) =
-        PgStore::connect(PgSettings::new(&unverified, PG_TEST_LEASE)).await
-    else {
-        panic!("connected to a server whose certificate nobody vouches for");
-    };
+    let message = connect_error(&format!("{}?sslmode=require", db.url)).await;
     assert!(message.contains("cannot connect"), "{message}");
+    assert!(
+        message.contains("UnknownIssuer") || message.contains("certificate"),
+        "refused for its certificate, not for anything else: {message}"
+    );
+}
+
+#[tokio::test]
+async fn tls_to_a_server_whose_certificate_names_another_host_is_refused() {
+    let Some(db) = TestDatabase::create().await else {
+        return;
+    };
+    let Some(ca) = test_ca() else {
+        return;
+    };
+    // The right server (hostaddr), trusted CA, but asked for by a name its
+    // certificate (localhost, 127.0.0.1) does not carry.
+    let mut url = url::Url::parse(&db.url).unwrap();
+    let addr = url.host_str().unwrap().to_owned();
+    url.set_host(Some("db.tailor.invalid")).unwrap();
+    let wrong_name = format!("{url}?hostaddr={addr}&sslmode=verify-full&sslrootcert={ca}");
+    let message = connect_error(&wrong_name).await;
+    assert!(
+        message.contains("NotValidForName") || message.contains("not valid for name"),
+        "refused for the name: {message}"
+    );
+    // The same URL with the name the certificate carries connects.
+    url.set_host(Some("localhost")).unwrap();
+    let right_name = format!("{url}?hostaddr={addr}&sslmode=verify-full&sslrootcert={ca}");
+    assert!(server_sees_tls(&right_name).await);
 }
