@@ -267,3 +267,104 @@ async fn a_cancel_sent_to_one_instance_stops_the_job_running_on_another() {
     assert_eq!(first.seq, events.len() as u64 + 1);
     assert!(matches!(&first.body, EventBody::JobStatus(s) if s.status == JobStatus::Started));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_running_for_several_leases_keeps_its_instance_by_renewing() {
+    let Some(db) = TestDatabase::create().await else {
+        return;
+    };
+    let (runner, mut watcher) = (instance(&db.url).await, instance(&db.url).await);
+    watcher.client = runner.client.clone();
+    // Held in its first step for well over three lease periods: only the
+    // runner's renewals keep the watcher (which claims expired leases every
+    // half lease) from taking it over.
+    let held = Duration::from_secs_f64(SHARED_LEASE_SECS * 3.5);
+    let page = slow_posting(held).await;
+    let job = runner.start_job(job_body(&page)).await;
+    let mut stream = LiveStream::open(
+        &watcher.client,
+        &watcher.url(&format!("/api/jobs/{job}/stream")),
+    )
+    .await;
+    let events = stream.read_to_end().await;
+    assert_gapless(&events);
+    let taken_over = events.iter().any(|e| {
+        matches!(&e.body, EventBody::JobStatus(s)
+            if s.reason.as_deref().is_some_and(|r| r.contains("took it over")))
+    });
+    assert!(!taken_over, "nobody took the job over: {events:#?}");
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(&e.body, EventBody::JobStatus(s) if s.status == JobStatus::Started))
+            .count(),
+        1,
+        "the job started once and was never restarted"
+    );
+    match &events.last().unwrap().body {
+        EventBody::Done(done) => assert_eq!(done.status, DoneStatus::Completed),
+        other => panic!("the stream ends with done, not {other:?}"),
+    }
+    assert_eq!(watcher.metric("tailor_jobs_taken_over_total").await, 0.0);
+    assert_eq!(runner.metric("tailor_jobs_handed_over_total").await, 0.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_retries_sent_at_once_to_two_instances_start_one_run() {
+    let Some(db) = TestDatabase::create().await else {
+        return;
+    };
+    let (a, mut b) = (instance(&db.url).await, instance(&db.url).await);
+    b.client = a.client.clone();
+    let page = slow_posting(Duration::from_secs(30)).await;
+    let job = a.start_job(job_body(&page)).await;
+    let retry = format!("/api/jobs/{job}/retry");
+    let cancel = format!("/api/jobs/{job}/cancel");
+    // Several rounds: each is a real race between the instances' claims,
+    // both sent before either is answered.
+    for round in 0..3 {
+        let canceled = a.client.post(a.url(&cancel)).send().await.unwrap();
+        assert_eq!(canceled.status(), 202, "round {round}");
+        until_finished(&a, job).await;
+        let (on_a, on_b) = tokio::join!(
+            a.client.post(a.url(&retry)).send(),
+            b.client.post(b.url(&retry)).send(),
+        );
+        let mut statuses = [on_a.unwrap().status(), on_b.unwrap().status()];
+        statuses.sort();
+        assert_eq!(
+            statuses,
+            [reqwest::StatusCode::ACCEPTED, reqwest::StatusCode::CONFLICT],
+            "round {round}: exactly one retry runs"
+        );
+    }
+    // One run per retry on the log: the first run and three retries.
+    let canceled = a.client.post(a.url(&cancel)).send().await.unwrap();
+    assert_eq!(canceled.status(), 202);
+    until_finished(&a, job).await;
+    // A stream ends after each run's `done`: read on from each end.
+    let last_seq = a.snapshot(job).await.last_seq;
+    let mut events: Vec<Envelope> = Vec::new();
+    while events.len() < last_seq as usize {
+        let cursor = events.last().map_or(0, |e| e.seq);
+        let url = a.url(&format!("/api/jobs/{job}/stream"));
+        events.extend(LiveStream::resume(&a.client, &url, cursor).await.read_to_end().await);
+    }
+    assert_gapless(&events);
+    let runs = events
+        .iter()
+        .filter(|e| matches!(&e.body, EventBody::JobStatus(s) if s.status == JobStatus::Started))
+        .count();
+    assert_eq!(runs, 4, "the first run and one per round");
+}
+
+/// Waits until the job's snapshot says it has ended.
+async fn until_finished(server: &TestServer, job: uuid::Uuid) {
+    for _ in 0..200 {
+        if server.snapshot(job).await.is_done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the job did not end within 10 s");
+}
