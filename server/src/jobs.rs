@@ -15,20 +15,9 @@ use uuid::Uuid;
 
 use crate::{
     hub::{now_ms, Hub},
-    pipeline::{self, PipelineContext, Refused, Runs},
+    pipeline::{self, pickups_of_this_run, PipelineContext, Refused, Runs, MAX_PICKUPS, RESUMED},
     store::{self, JobInputs, OwnerKey, StoreError, MAX_EVENTS_PER_JOB},
 };
-
-/// The reason of the `job_status running` a job resumed at start-up starts
-/// with; also how start-up counts the resumes of a job (see
-/// [`MAX_RESUMES`]).
-pub const RESUMED: &str = "resumed after a restart";
-
-/// How many times start-up resumes one run of a job. A job that brings the
-/// server down each time it runs (a crash, an out-of-memory kill) would
-/// otherwise do so on every start; past this it ends as `interrupted`.
-/// A retry starts the count again.
-pub const MAX_RESUMES: usize = 2;
 
 /// Why a lifecycle request was refused.
 #[derive(Debug, thiserror::Error)]
@@ -189,7 +178,7 @@ impl Jobs {
     /// Start-up with a store only this process uses: every job the last
     /// process left unfinished is resumed from its checkpoints on the same
     /// log, or ended as `interrupted` when it cannot be (see
-    /// [`MAX_RESUMES`]). A job the store fails on is logged and left; it
+    /// [`MAX_PICKUPS`]). A job the store fails on is logged and left; it
     /// never stops the server from starting. Resumed jobs wait for room
     /// under the running-jobs limit. Errs only if the unfinished jobs
     /// cannot be listed at all.
@@ -232,14 +221,14 @@ impl Jobs {
             pipeline::finish_ending(hub, job_id, state.status).await?;
             return Ok(None);
         }
-        let resumes = resumes_of_this_run(hub, job_id).await?;
+        let pickups = pickups_of_this_run(hub, job_id).await?;
         // A resumed run needs room for at least its opening and an ending.
         let room = usize::try_from(state.last_seq).is_ok_and(|n| n + 8 < MAX_EVENTS_PER_JOB);
         let inputs = hub.store().inputs(job_id).await?;
-        let why = match (inputs, resumes >= MAX_RESUMES, room) {
+        let why = match (inputs, pickups >= MAX_PICKUPS, room) {
             (Some(inputs), false, true) => return Ok(Some(inputs)),
             (None, ..) => "its inputs are gone",
-            (_, true, _) => "it was resumed after a restart before and did not finish",
+            (_, true, _) => "it was resumed before and did not finish",
             (_, _, false) => "its event log is full",
         };
         tracing::warn!(job = %job_id, why, "ending a job the last run left unfinished");
@@ -258,29 +247,6 @@ impl Jobs {
         )
         .await?;
         Ok(None)
-    }
-}
-
-/// How many times start-up resumed the job since its run began (its last
-/// `job_status started`: the first start or a retry), read from its log.
-async fn resumes_of_this_run(hub: &Hub, job_id: Uuid) -> Result<usize, StoreError> {
-    const PAGE: usize = 512;
-    let (mut after, mut resumes) = (0, 0);
-    loop {
-        let page = hub.store().read_after(job_id, after, PAGE).await?;
-        let Some(last) = page.last() else {
-            return Ok(resumes);
-        };
-        after = last.seq;
-        for event in &page {
-            if let EventBody::JobStatus(p) = &event.body {
-                match p.status {
-                    JobStatus::Started => resumes = 0,
-                    JobStatus::Running if p.reason.as_deref() == Some(RESUMED) => resumes += 1,
-                    _ => {}
-                }
-            }
-        }
     }
 }
 

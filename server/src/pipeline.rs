@@ -11,6 +11,7 @@ mod budget;
 mod checkpoint;
 mod job_source;
 mod lease;
+mod pickups;
 mod runs;
 mod step;
 
@@ -32,6 +33,7 @@ use crate::{
 pub use budget::MAX_EVENTS_PER_STEP;
 use checkpoint::Checkpoints;
 pub use lease::take_over_abandoned;
+pub use pickups::{pickups_of_this_run, MAX_PICKUPS, RESUMED, TAKEN_OVER};
 pub use runs::{Refused, RunGuard, Runs};
 pub use step::Failure;
 

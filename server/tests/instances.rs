@@ -296,7 +296,9 @@ async fn a_job_running_for_several_leases_keeps_its_instance_by_renewing() {
     assert_eq!(
         events
             .iter()
-            .filter(|e| matches!(&e.body, EventBody::JobStatus(s) if s.status == JobStatus::Started))
+            .filter(
+                |e| matches!(&e.body, EventBody::JobStatus(s) if s.status == JobStatus::Started)
+            )
             .count(),
         1,
         "the job started once and was never restarted"
@@ -348,7 +350,12 @@ async fn two_retries_sent_at_once_to_two_instances_start_one_run() {
     while events.len() < last_seq as usize {
         let cursor = events.last().map_or(0, |e| e.seq);
         let url = a.url(&format!("/api/jobs/{job}/stream"));
-        events.extend(LiveStream::resume(&a.client, &url, cursor).await.read_to_end().await);
+        events.extend(
+            LiveStream::resume(&a.client, &url, cursor)
+                .await
+                .read_to_end()
+                .await,
+        );
     }
     assert_gapless(&events);
     let runs = events
@@ -367,4 +374,74 @@ async fn until_finished(server: &TestServer, job: uuid::Uuid) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("the job did not end within 10 s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_whose_instances_keep_dying_is_ended_not_taken_over_again() {
+    use tailor_server::{
+        pipeline::{MAX_PICKUPS, TAKEN_OVER},
+        store::{JobInputs, JobStore, ResumeUpload},
+    };
+    let Some(db) = TestDatabase::create().await else {
+        return;
+    };
+    // An instance that ran the job, was taken over as often as allowed
+    // (each time the new instance died too), and is gone: its lease lapses.
+    let dead = PgStore::connect(
+        PgSettings::new(&db.url, Duration::from_secs_f64(SHARED_LEASE_SECS)).pool_size(2),
+    )
+    .await
+    .unwrap();
+    let job = uuid::Uuid::new_v4();
+    let inputs = JobInputs {
+        resume: ResumeUpload {
+            file_name: None,
+            bytes: fixture("resumes/gdg_data_analyst.txt").into_bytes(),
+        },
+        job_text: Some(fixture("jobs/gdg_jd_data_analyst.txt")),
+        job_url: None,
+    };
+    dead.create(job, inputs, 1).await.unwrap();
+    let status = |status, reason: Option<&str>| {
+        EventBody::JobStatus(tailor_common::JobStatusPayload {
+            status,
+            reason: reason.map(str::to_string),
+        })
+    };
+    let mut log = vec![
+        status(JobStatus::Started, None),
+        status(JobStatus::Running, None),
+    ];
+    log.extend((0..MAX_PICKUPS).map(|_| status(JobStatus::Running, Some(TAKEN_OVER))));
+    for (i, body) in log.into_iter().enumerate() {
+        dead.append(job, body, 2 + i as i64).await.unwrap();
+    }
+    drop(dead);
+
+    let survivor = instance(&db.url).await;
+    let store = PgStore::connect(PgSettings::new(&db.url, Duration::from_secs(2)).pool_size(2))
+        .await
+        .unwrap();
+    let mut state = None;
+    for _ in 0..200 {
+        let s = store.snapshot(job).await.unwrap().unwrap();
+        if s.is_done() {
+            state = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let state = state.expect("the survivor ended the job within 10 s");
+    assert_eq!(state.status, JobStatus::Failed);
+    let error = state.errors.last().expect("it says why");
+    assert_eq!(error.code, "interrupted");
+    assert!(error.retryable, "a retry may run it again");
+    let events = store.read_after(job, 0, 100).await.unwrap();
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(&e.body, EventBody::StepProgress(_))),
+        "no step ran again: {events:#?}"
+    );
+    assert_eq!(survivor.metric("tailor_jobs_taken_over_total").await, 0.0);
 }

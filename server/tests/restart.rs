@@ -20,7 +20,7 @@ use tailor_common::{
 };
 use tailor_server::{
     access::{owner_cookie_header, owner_key_for_token},
-    jobs::{MAX_RESUMES, RESUMED},
+    pipeline::{MAX_PICKUPS, RESUMED},
     store::{JobInputs, JobStore, ResumeUpload, SqliteStore, ENDING_RESERVE, MAX_EVENTS_PER_JOB},
 };
 use uuid::Uuid;
@@ -218,7 +218,7 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
             status(JobStatus::Started, None),
             status(JobStatus::Running, None),
         ];
-        resumed.extend((0..MAX_RESUMES).map(|_| status(JobStatus::Running, Some(RESUMED))));
+        resumed.extend((0..MAX_PICKUPS).map(|_| status(JobStatus::Running, Some(RESUMED))));
         resumed.push(analyzing());
         let looping = job_with(&store, resumed).await;
         let metric = |i: usize| {

@@ -7,11 +7,12 @@ use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::{launch, PipelineContext};
-use crate::{hub::Hub, store::Lease};
+use tailor_common::ErrorPayload;
 
-/// The reason of the `job_status running` a taken-over job starts with.
-const TAKEN_OVER: &str = "resumed: the server running this job stopped, another took it over";
+use super::{
+    end_unfinished, launch, pickups_of_this_run, PipelineContext, MAX_PICKUPS, TAKEN_OVER,
+};
+use crate::{hub::Hub, store::Lease};
 
 /// Renews the run's lease three times per lease period until aborted.
 /// Cancels the run when someone asked for that (from any instance), and
@@ -84,6 +85,30 @@ async fn resume(ctx: &PipelineContext, job_id: Uuid) {
         tracing::warn!(job = %job_id, "no room to take over an abandoned job now");
         return;
     };
+    match pickups_of_this_run(&ctx.hub, job_id).await {
+        Ok(pickups) if pickups >= MAX_PICKUPS => {
+            tracing::warn!(job = %job_id, pickups, "ending a job whose instances kept stopping while running it");
+            let error = ErrorPayload {
+                code: "interrupted".into(),
+                message: format!(
+                    "The server running this job stopped {} times before it finished, so Tailor stopped picking it up again. Retry it to run it again; your inputs are kept.",
+                    pickups + 1
+                ),
+                step: None,
+                retryable: true,
+            };
+            if let Err(e) = end_unfinished(&ctx.hub, job_id, error).await {
+                tracing::error!(job = %job_id, error = %e, "could not end an abandoned job");
+            }
+            drop(guard);
+            return;
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::warn!(job = %job_id, error = %e, "could not read an abandoned job's log");
+            return;
+        }
+    }
     tracing::warn!(job = %job_id, "taking over a job whose instance stopped renewing its lease");
     launch(ctx.clone(), guard, inputs, TAKEN_OVER);
     ctx.hub.metrics().job_taken_over();
