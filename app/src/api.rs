@@ -37,9 +37,18 @@ pub mod ssr {
 
     /// A job's `T` as the person asking may see it: `None` when the job is
     /// unknown or not theirs (the same answer, on purpose); `read_only`
-    /// when they came through a share link.
-    pub type Lookup<T> =
-        Arc<dyn Fn(Uuid) -> Pin<Box<dyn Future<Output = Option<Viewed<T>>> + Send>> + Send + Sync>;
+    /// when they came through a share link; `Err` when the store did not
+    /// answer, which the page says as such rather than "not found".
+    pub type Lookup<T> = Arc<
+        dyn Fn(Uuid) -> Pin<Box<dyn Future<Output = Result<Option<Viewed<T>>, Unavailable>> + Send>>
+            + Send
+            + Sync,
+    >;
+
+    /// The job store did not answer (a database outage); the detail is in
+    /// the server's log.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Unavailable;
 
     #[derive(Debug, Clone)]
     pub struct Viewed<T> {
@@ -48,8 +57,11 @@ pub mod ssr {
     }
 
     pub type Listing = Arc<
-        dyn Fn() -> Pin<Box<dyn Future<Output = Vec<tailor_common::JobSummary>> + Send>>
-            + Send
+        dyn Fn() -> Pin<
+                Box<
+                    dyn Future<Output = Result<Vec<tailor_common::JobSummary>, Unavailable>> + Send,
+                >,
+            > + Send
             + Sync,
     >;
 
@@ -63,6 +75,28 @@ pub mod ssr {
     }
 }
 
+/// What a page says when the job store is down: an outage, not "not
+/// found" or an empty history. The page is answered with 503.
+pub const STORE_UNAVAILABLE: &str =
+    "Tailor's job store is not answering right now. Nothing is lost; try again in a moment.";
+
+#[cfg(feature = "ssr")]
+fn unavailable(_: ssr::Unavailable) -> ServerFnError {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+    }
+    ServerFnError::new(STORE_UNAVAILABLE)
+}
+
+/// The text a page shows for a failed server function: the server's own
+/// message, without the framework's prefix.
+pub fn problem_text(e: &ServerFnError) -> String {
+    match e {
+        ServerFnError::ServerError(message) => message.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// The job's current state, or `None` for an unknown job.
 #[server(endpoint = "job_view")]
 pub async fn load_job(id: String) -> Result<Option<JobView>, ServerFnError> {
@@ -71,12 +105,15 @@ pub async fn load_job(id: String) -> Result<Option<JobView>, ServerFnError> {
     };
     let lookup = use_context::<ssr::JobLookup>()
         .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
-    Ok((lookup.snapshot)(id).await.map(|viewed| JobView {
-        state: viewed.value,
-        retention_days: lookup.retention_days,
-        heartbeat_secs: lookup.heartbeat_secs,
-        read_only: viewed.read_only,
-    }))
+    Ok((lookup.snapshot)(id)
+        .await
+        .map_err(unavailable)?
+        .map(|viewed| JobView {
+            state: viewed.value,
+            retention_days: lookup.retention_days,
+            heartbeat_secs: lookup.heartbeat_secs,
+            read_only: viewed.read_only,
+        }))
 }
 
 /// A finished job's result, or `None` if the job is unknown or has none.
@@ -87,10 +124,13 @@ pub async fn load_result(id: String) -> Result<Option<ReviewView>, ServerFnError
     };
     let lookup = use_context::<ssr::JobLookup>()
         .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
-    Ok((lookup.result)(id).await.map(|viewed| ReviewView {
-        result: viewed.value,
-        read_only: viewed.read_only,
-    }))
+    Ok((lookup.result)(id)
+        .await
+        .map_err(unavailable)?
+        .map(|viewed| ReviewView {
+            result: viewed.value,
+            read_only: viewed.read_only,
+        }))
 }
 
 /// The job history: the person's recent jobs, newest first.
@@ -105,7 +145,7 @@ pub async fn load_jobs() -> Result<JobsView, ServerFnError> {
     let lookup = use_context::<ssr::JobLookup>()
         .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
     Ok(JobsView {
-        jobs: (lookup.recent)().await,
+        jobs: (lookup.recent)().await.map_err(unavailable)?,
         retention_days: lookup.retention_days,
     })
 }

@@ -30,7 +30,7 @@ use leptos::{
 };
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 use tailor_app::{
-    api::ssr::{JobLookup, Viewed},
+    api::ssr::{JobLookup, Unavailable, Viewed},
     shell, App,
 };
 use tokio_util::sync::CancellationToken;
@@ -174,12 +174,24 @@ fn page_context(state: AppState) -> impl Fn() + Clone + Send + Sync + 'static {
 }
 
 /// Whether `viewer` may read job `id` only through a share link; `None`
-/// when it may not read it at all (the pages then say "not found").
-async fn read_only(state: &AppState, viewer: &access::Viewer, id: uuid::Uuid) -> Option<bool> {
-    let access = access::authorize(state, viewer, id, access::Need::Read)
-        .await
-        .ok()?;
-    Some(access == access::Access::ReadOnly)
+/// when it may not read it at all (the pages then say "not found"); `Err`
+/// when the store could not say.
+async fn read_only(
+    state: &AppState,
+    viewer: &access::Viewer,
+    id: uuid::Uuid,
+) -> Result<Option<bool>, Unavailable> {
+    match access::authorize(state, viewer, id, access::Need::Read).await {
+        Ok(access) => Ok(Some(access == access::Access::ReadOnly)),
+        Err(ApiError::Store(e @ store::StoreError::Backend(_))) => Err(outage(e)),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A store failure under a page: logged here, shown there as an outage.
+fn outage(e: store::StoreError) -> Unavailable {
+    tracing::error!(error = %e, "a page could not read the job store");
+    Unavailable
 }
 
 fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
@@ -190,9 +202,11 @@ fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
             Arc::new(move |id| {
                 let (state, viewer) = (state.clone(), viewer.clone());
                 Box::pin(async move {
-                    let read_only = read_only(&state, &viewer, id).await?;
-                    let value = state.hub.store().snapshot(id).await.ok().flatten()?;
-                    Some(Viewed { value, read_only })
+                    let Some(read_only) = read_only(&state, &viewer, id).await? else {
+                        return Ok(None);
+                    };
+                    let value = state.hub.store().snapshot(id).await.map_err(outage)?;
+                    Ok(value.map(|value| Viewed { value, read_only }))
                 })
             })
         },
@@ -201,12 +215,18 @@ fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
             Arc::new(move |id| {
                 let (state, viewer) = (state.clone(), viewer.clone());
                 Box::pin(async move {
-                    let read_only = read_only(&state, &viewer, id).await?;
-                    let outcome = outcome::load(state.hub.store().as_ref(), id).await.ok()?;
-                    Some(Viewed {
-                        value: outcome::job_result(id, &outcome),
-                        read_only,
-                    })
+                    let Some(read_only) = read_only(&state, &viewer, id).await? else {
+                        return Ok(None);
+                    };
+                    match outcome::load(state.hub.store().as_ref(), id).await {
+                        Ok(outcome) => Ok(Some(Viewed {
+                            value: outcome::job_result(id, &outcome),
+                            read_only,
+                        })),
+                        Err(ApiError::Store(e @ store::StoreError::Backend(_))) => Err(outage(e)),
+                        // Unknown, running or without a result: the page says so.
+                        Err(_) => Ok(None),
+                    }
                 })
             })
         },
@@ -215,15 +235,16 @@ fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
             Arc::new(move || {
                 let (state, viewer) = (state.clone(), viewer.clone());
                 Box::pin(async move {
-                    if access::adopt(&state, &viewer).await.is_err() {
-                        return Vec::new();
-                    }
+                    access::adopt(&state, &viewer).await.map_err(|e| {
+                        tracing::error!(error = %e, "the history page could not adopt unowned jobs");
+                        Unavailable
+                    })?;
                     state
                         .hub
                         .store()
                         .list_owned(&viewer.owner, 50, None)
                         .await
-                        .unwrap_or_default()
+                        .map_err(outage)
                 })
             })
         },

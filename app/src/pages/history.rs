@@ -16,7 +16,7 @@ pub fn HistoryPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match jobs.await {
                     Ok(view) => view! { <History jobs=view.jobs retention_days=view.retention_days/> }.into_any(),
-                    Err(e) => view! { <p role="alert">{e.to_string()}</p> }.into_any(),
+                    Err(e) => view! { <p role="alert">{crate::api::problem_text(&e)}</p> }.into_any(),
                 }
             })}
         </Suspense>

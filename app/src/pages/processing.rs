@@ -46,7 +46,7 @@ pub fn ProcessingPage() -> impl IntoView {
                     Err(e) => view! {
                         <section class="card notice" role="alert">
                             <h1>"Could not load the job"</h1>
-                            <p>{e.to_string()}</p>
+                            <p>{crate::api::problem_text(&e)}</p>
                         </section>
                     }
                     .into_any(),

@@ -42,7 +42,7 @@ pub fn ReviewPage() -> impl IntoView {
                         .into_any()
                     }
                     Err(e) => view! {
-                        <section class="card notice" role="alert"><h1>"Could not load the results"</h1><p>{e.to_string()}</p></section>
+                        <section class="card notice" role="alert"><h1>"Could not load the results"</h1><p>{crate::api::problem_text(&e)}</p></section>
                     }
                     .into_any(),
                 }
