@@ -41,8 +41,16 @@ fi
 export TAILOR_REQUIRE_POSTGRES=1
 echo "PostgreSQL for the tests: ${TAILOR_TEST_DATABASE_URL%%@*}@…"
 
-echo "==> Rust tests"
+echo "==> Rust tests (HTTP suites on the SQLite store, the default)"
 cargo test --workspace --locked
+
+# The router's suites again on the two other stores: the memory store, and
+# PostgreSQL with its own wake-up path (NOTIFY plus polling).
+http_suites=(--test api --test control --test intake --test results --test stream --test ownership --test web_defences)
+for store in memory postgres; do
+  echo "==> HTTP suites on the $store store"
+  TAILOR_TEST_STORE=$store cargo test -p tailor-server --locked "${http_suites[@]}"
+done
 
 echo "==> build the site and the server for the browser tests"
 scripts/build-site.sh dev

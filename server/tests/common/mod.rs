@@ -5,7 +5,13 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use leptos::config::LeptosOptions;
-use tailor_server::{build_state, config::ServeArgs, router, state::AppState, store::MemoryStore};
+use tailor_server::{
+    build_state,
+    config::ServeArgs,
+    router,
+    state::AppState,
+    store::{pg_testing::TestDatabase, JobStore, MemoryStore, PgSettings, PgStore, SqliteStore},
+};
 use tokio_util::sync::CancellationToken;
 
 pub fn fixture(name: &str) -> String {
@@ -53,6 +59,37 @@ pub fn test_state_with(
     (state, shutdown)
 }
 
+/// Which store `TestServer::start*` serves from: `TAILOR_TEST_STORE` is
+/// `sqlite` (the default, as `tailor serve`'s), `memory` or `postgres` (a
+/// fresh database on `TAILOR_TEST_DATABASE_URL`'s server). `scripts/test.sh`
+/// runs the HTTP suites once per store.
+pub const STORE_VAR: &str = "TAILOR_TEST_STORE";
+
+/// A store for one test server, and what must live as long as it (its
+/// directory or database).
+pub async fn test_store() -> (Arc<dyn JobStore>, Box<dyn std::any::Any + Send + Sync>) {
+    match std::env::var(STORE_VAR).as_deref() {
+        Ok("memory") => (Arc::new(MemoryStore::new()), Box::new(())),
+        Ok("sqlite") | Err(_) => {
+            let dir = tempfile::tempdir().unwrap();
+            let store = SqliteStore::open(dir.path()).unwrap();
+            (Arc::new(store), Box::new(dir))
+        }
+        Ok("postgres") => {
+            let db = TestDatabase::create()
+                .await
+                .unwrap_or_else(|| panic!("{STORE_VAR}=postgres needs TAILOR_TEST_DATABASE_URL"));
+            let lease = Duration::from_secs_f64(SHARED_LEASE_SECS);
+            let store = PgStore::connect(PgSettings::new(&db.url, lease).pool_size(8))
+                .await
+                .unwrap();
+            store.until_listening().await;
+            (Arc::new(store), Box::new(db))
+        }
+        Ok(other) => panic!("{STORE_VAR} must be sqlite, memory or postgres, not {other}"),
+    }
+}
+
 pub struct TestServer {
     pub addr: SocketAddr,
     pub shutdown: CancellationToken,
@@ -60,6 +97,8 @@ pub struct TestServer {
     /// A browser: its cookies are in `jar`.
     pub client: reqwest::Client,
     pub jar: Arc<reqwest::cookie::Jar>,
+    /// Keeps the store's directory or database while the server runs.
+    store_lifetime: Option<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl TestServer {
@@ -68,11 +107,15 @@ impl TestServer {
     }
 
     pub async fn start_with(heartbeat_secs: u64, allow_private_urls: bool) -> Self {
-        let (state, shutdown) = test_state_with(heartbeat_secs, allow_private_urls);
-        Self::serve(state, shutdown).await
+        Self::start_with_config(ServeArgs {
+            heartbeat_secs,
+            allow_private_urls,
+            ..test_args()
+        })
+        .await
     }
 
-    /// A server on the memory store with `config` (private job URLs allowed).
+    /// A server on the test store with `config` (private job URLs allowed).
     pub async fn start_configured(config: ServeArgs) -> Self {
         Self::start_with_config(ServeArgs {
             allow_private_urls: true,
@@ -99,17 +142,15 @@ impl TestServer {
         Self::serve(state, shutdown).await
     }
 
-    /// A server with this configuration, on a memory store.
+    /// A server with this configuration, on the test store ([`STORE_VAR`]).
     pub async fn start_with_config(config: ServeArgs) -> Self {
         let options = LeptosOptions::builder().output_name("tailor").build();
         let shutdown = CancellationToken::new();
-        let state = build_state(
-            config,
-            options,
-            Arc::new(MemoryStore::new()),
-            shutdown.clone(),
-        );
-        Self::serve(state, shutdown).await
+        let (store, lifetime) = test_store().await;
+        let state = build_state(config, options, store, shutdown.clone());
+        let mut server = Self::serve(state, shutdown).await;
+        server.store_lifetime = Some(lifetime);
+        server
     }
 
     /// Served as `tailor serve` serves: hyper with the configured timeouts
@@ -131,6 +172,7 @@ impl TestServer {
             handle,
             client: browser_with(jar.clone()),
             jar,
+            store_lifetime: None,
         }
     }
 
