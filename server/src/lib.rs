@@ -205,8 +205,13 @@ fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
                     let Some(read_only) = read_only(&state, &viewer, id).await? else {
                         return Ok(None);
                     };
-                    let value = state.hub.store().snapshot(id).await.map_err(outage)?;
-                    Ok(value.map(|value| Viewed { value, read_only }))
+                    match state.jobs.state(id).await {
+                        Ok(value) => Ok(Some(Viewed { value, read_only })),
+                        Err(jobs::JobsError::Store(e @ store::StoreError::Backend(_))) => {
+                            Err(outage(e))
+                        }
+                        Err(_) => Ok(None),
+                    }
                 })
             })
         },

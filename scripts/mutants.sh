@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Mutation testing of the modules that carry the product's promises, with
+# cargo-mutants (crates.io): each mutant is a small change to the code (a
+# condition inverted, a function returning a default); a test suite that
+# still passes on it has missed it. Not part of CI (it rebuilds and tests
+# once per mutant); the last results are in mutants/RESULTS.md.
+#
+#   scripts/mutants.sh [MODULE...]    (default: all of them)
+#
+# MODULE is one of: reducer, evidence, hub, stream, append, lifecycle.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v cargo-mutants >/dev/null || cargo install cargo-mutants --locked
+modules=("$@")
+[ ${#modules[@]} -gt 0 ] || modules=(reducer evidence hub stream append lifecycle)
+out=target/mutants
+mkdir -p "$out"
+
+run() {
+  local name="$1"; shift
+  echo "==> mutants: $name"
+  # Missed mutants make cargo-mutants exit non-zero; the report says which.
+  cargo mutants --no-shuffle --output "$out/$name" "$@" || true
+}
+
+for m in "${modules[@]}"; do
+  case "$m" in
+    reducer) run reducer -p tailor-common -f src/state.rs ;;
+    evidence) run evidence -p tailor-server -f 'server/src/engine/validate/*.rs' \
+      -- --lib --test truth_audit --test evidence_prop ;;
+    hub) run hub -p tailor-server -f server/src/hub.rs -- --lib --test stream --test control ;;
+    stream) run stream -p tailor-server -f server/src/routes/stream.rs -- --test stream --test control ;;
+    append) run append -p tailor-server -f server/src/store/sqlite.rs -f server/src/store/codec.rs -- --lib ;;
+    lifecycle) run lifecycle -p tailor-server -f server/src/jobs.rs -- --test control --test lifecycle --test restart ;;
+    *) echo "unknown module $m" >&2; exit 2 ;;
+  esac
+done
+
+# One line per module: caught / missed / unviable / timeouts.
+for m in "${modules[@]}"; do
+  f="$out/$m/mutants.out/outcomes.json"
+  [ -f "$f" ] || continue
+  python3 - "$m" "$f" <<'PY'
+import json, sys
+name, path = sys.argv[1], sys.argv[2]
+o = json.load(open(path))
+caught, missed, unviable, timeout = (o.get(k, 0) for k in ("caught", "missed", "unviable", "timeout"))
+viable = caught + missed + timeout
+rate = 100.0 * (caught + timeout) / viable if viable else 0.0
+print(f"{name}: {caught} caught, {missed} missed, {timeout} timed out, {unviable} unviable; {rate:.0f}% of viable mutants caught")
+PY
+  grep -h "MISSED" "$out/$m/mutants.out/outcomes.json" >/dev/null 2>&1 || true
+  [ -f "$out/$m/mutants.out/missed.txt" ] && sed 's/^/    missed: /' "$out/$m/mutants.out/missed.txt"
+done
