@@ -166,16 +166,38 @@ fn arrivals() -> impl Strategy<Value = Vec<Envelope>> {
     })
 }
 
-/// The state, computed from the whole delivery at once.
-fn model(delivered: &[Envelope]) -> JobState {
-    // What counts: this job's events, each above every seq before it
-    // (heartbeats carry seq 0 and never count).
+/// What counts of a delivery: this job's events, each above every seq
+/// before it (heartbeats carry seq 0 and never count).
+fn delivered_counted(delivered: &[Envelope]) -> Vec<&Envelope> {
     let mut counted: Vec<&Envelope> = Vec::new();
     for e in delivered.iter().filter(|e| e.job_id == me() && e.seq > 0) {
         if counted.last().is_none_or(|last| e.seq > last.seq) {
             counted.push(e);
         }
     }
+    counted
+}
+
+/// Progress as the page shows it: whole once the job completed, else the
+/// mean over the five steps, a finished or skipped step counting whole.
+fn overall_pct(state: &JobState) -> f64 {
+    if state
+        .done
+        .as_ref()
+        .is_some_and(|d| d.status == DoneStatus::Completed)
+    {
+        return 100.0;
+    }
+    let whole = |s: &StepState| match s.status {
+        StepStatus::Completed | StepStatus::Skipped => 100.0,
+        _ => s.pct,
+    };
+    state.steps.iter().map(whole).sum::<f64>() / 5.0
+}
+
+/// The state, computed from the whole delivery at once.
+fn model(delivered: &[Envelope]) -> JobState {
+    let counted = delivered_counted(delivered);
     let statuses: Vec<(usize, &JobStatusPayload)> = counted
         .iter()
         .enumerate()
@@ -307,10 +329,28 @@ fn latest_by_key<T: Clone>(
 proptest! {
     #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
 
-    /// The reducer's fold equals the model on any delivery.
+    /// The reducer's fold equals the model on any delivery, and so do the
+    /// readings the views take from it.
     #[test]
     fn the_fold_agrees_with_the_model(delivered in arrivals()) {
-        prop_assert_eq!(JobState::fold(me(), &delivered), model(&delivered));
+        let state = JobState::fold(me(), &delivered);
+        let want = model(&delivered);
+        prop_assert_eq!(&state, &want);
+        prop_assert_eq!(state.overall_pct(), overall_pct(&want));
+        for key in ["a", "b", "c", "d"] {
+            let latest = delivered_counted(&delivered).iter().rev().find_map(|e| match &e.body {
+                EventBody::MetricUpdate(p) if p.key == key => Some(p.value),
+                _ => None,
+            });
+            prop_assert_eq!(state.metric(key), latest);
+        }
+        let last_error = delivered_counted(&delivered).iter().rev().find_map(|e| match &e.body {
+            EventBody::Error(p) => Some(p.clone()),
+            _ => None,
+        });
+        prop_assert_eq!(state.last_error().cloned(), last_error);
+        let running = want.steps.iter().find(|s| s.status == StepStatus::Running);
+        prop_assert_eq!(state.current_step(), running);
     }
 
     /// A client that starts from a snapshot of any prefix and then applies
