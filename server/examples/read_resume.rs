@@ -21,7 +21,7 @@ fn main() {
     match read_resume(&input) {
         Ok(read) => {
             println!("----- text ({:?}) -----\n{}", read.format, read.text);
-            let parsed = resume::parse_text(&read.text);
+            let parsed = resume::parse(&read);
             println!(
                 "----- structure -----\n{}",
                 serde_json::to_string_pretty(&parsed).expect("serialises")

@@ -184,6 +184,45 @@ fn span_re() -> &'static Regex {
     })
 }
 
+/// A narrow date column wraps a range over two lines ("2017 –" above
+/// "Present …", or "Jan 2019 –" ending a title line above "May 2021"): the
+/// open start of one line and the date that begins or ends the next one.
+fn column_spans(text: &str) -> Vec<Span> {
+    static OPEN: OnceLock<Regex> = OnceLock::new();
+    static END: OnceLock<Regex> = OnceLock::new();
+    let d = one_date();
+    let open = OPEN.get_or_init(|| {
+        Regex::new(&format!(
+            r"(?i)(?:^\s*({d})\s*(?:-|–|—|‒|to)(?:\s|$)|({d})\s*(?:-|–|—|‒|to)\s*$)"
+        ))
+        .unwrap()
+    });
+    let end = END.get_or_init(|| {
+        Regex::new(&format!(
+            r"(?i)(?:^\s*({d}|present|current|now|today)\b|\b({d}|present|current|now|today)\s*$)"
+        ))
+        .unwrap()
+    });
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let mut out = Vec::new();
+    for w in lines.windows(2) {
+        let Some(o) = open.captures(w[0]) else {
+            continue;
+        };
+        let from = o.get(1).or(o.get(2)).map_or("", |m| m.as_str());
+        for e in end.captures_iter(w[1]) {
+            let to = e.get(1).or(e.get(2)).map_or("", |m| m.as_str());
+            out.extend(
+                read(&format!("{from} – {to}"))
+                    .spans
+                    .into_iter()
+                    .map(|x| x.0),
+            );
+        }
+    }
+    out
+}
+
 fn date_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| Regex::new(&format!(r"(?i){}", one_date())).unwrap())
@@ -663,7 +702,13 @@ impl Original {
             words.insert(t.lower);
         }
         let roots = words.iter().map(|w| root(w)).collect();
-        let spans: BTreeSet<Span> = a.spans.iter().chain(&b.spans).map(|x| x.0).collect();
+        let spans: BTreeSet<Span> = a
+            .spans
+            .iter()
+            .chain(&b.spans)
+            .map(|x| x.0)
+            .chain(column_spans(text))
+            .collect();
         let mut dates: BTreeSet<Ym> = a.dates.iter().chain(&b.dates).map(|x| x.0).collect();
         for s in &spans {
             dates.insert(s.from);

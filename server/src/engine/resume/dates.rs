@@ -131,6 +131,89 @@ pub fn find_range(text: &str) -> Option<DateRange> {
     })
 }
 
+/// The one date of a role dated by a single year or month ("2016",
+/// "Summer 2023"): a range that starts and ends there.
+pub fn find_single(text: &str) -> Option<DateRange> {
+    let m = single_re().find(text)?;
+    let d = parse_date(m.as_str())?;
+    Some(DateRange {
+        start: d,
+        end: Some(d),
+        raw: m.as_str().to_string(),
+    })
+}
+
+fn open_start_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        let d = date_pat();
+        // Group 1: the date and its dash, at the line's start (a left date
+        // column) or at its end (a right-hand one).
+        Regex::new(&format!(
+            r"(?i)^(?:({d})\s*(?:-|–|—|to)(?:\s+(.*))?|(.*\S)\s+(({d})\s*(?:-|–|—|to)))\s*$"
+        ))
+        .expect("valid regex")
+    })
+}
+
+fn end_token_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        let d = date_pat();
+        Regex::new(&format!(
+            r"(?i)^(?:({d}|present|current|now|today)\b[\s|,]*(.*)|(.*?)[\s|,]+({d}|present|current|now|today))$"
+        ))
+        .expect("valid regex")
+    })
+}
+
+/// A range whose end was set on the next line, as a narrow date column
+/// wraps it ("June 2020 –" over "Present", or "Jan 2019 –" at the right of
+/// a title over "May 2021"): the end moves up to complete the range. Returns
+/// the two lines rewritten, the second possibly empty; `None` when `a` holds
+/// no open range or `b` does not begin (or, for a right-hand column, end)
+/// with the missing end.
+pub fn rejoin_split_range(a: &str, b: &str) -> Option<(String, String)> {
+    let (a, b) = (a.trim(), b.trim());
+    if find_range(a).is_some() {
+        return None;
+    }
+    let open = open_start_re().captures(a)?;
+    let left_column = open.get(1).is_some();
+    let e = end_token_re().captures(b)?;
+    // The end first on the next line; that line must not open its own range.
+    if let Some(end) = e.get(1) {
+        let rest = e.get(2).map_or("", |m| m.as_str());
+        if find_range(b).is_some_and(|r| b.starts_with(&r.raw)) {
+            return None;
+        }
+        let joined = if left_column {
+            let date = open.get(0)?.as_str();
+            let text = open.get(2).map_or("", |m| m.as_str());
+            let dash_end = date.len() - text.len();
+            format!("{} {}", date[..dash_end].trim_end(), end.as_str())
+                + &if text.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {text}")
+                }
+        } else {
+            format!("{} {}", a, end.as_str())
+        };
+        return Some((joined, rest.trim().to_string()));
+    }
+    // The end last on the next line: only for a right-hand column.
+    if left_column {
+        return None;
+    }
+    let rest = e.get(3).map_or("", |m| m.as_str());
+    let end = e.get(4)?.as_str();
+    if find_range(b).is_some() {
+        return None;
+    }
+    Some((format!("{a} {end}"), rest.trim().to_string()))
+}
+
 /// Every date mentioned in a text (ranges' ends included).
 pub fn all_dates(text: &str) -> Vec<YearMonth> {
     single_re()
@@ -202,6 +285,41 @@ mod tests {
         let r = find_range("2017-2018").unwrap();
         assert_eq!((r.start.month, r.end.unwrap().year), (None, 2018));
         assert_eq!(all_dates("Shipped 2015-06").len(), 1);
+    }
+
+    #[test]
+    fn a_range_wrapped_in_a_date_column_is_rejoined() {
+        // Left column: the end starts the next line, before the role's text.
+        let (a, b) = rejoin_split_range(
+            "Sept 2011 – Staff Nurse, St Mary's, Leeds",
+            "Aug 2016 Ran the night shift.",
+        )
+        .unwrap();
+        assert_eq!(a, "Sept 2011 – Aug 2016 Staff Nurse, St Mary's, Leeds");
+        assert_eq!(b, "Ran the night shift.");
+        assert_eq!(find_range(&a).unwrap().end.unwrap().year, 2016);
+        // Right-hand column: the end under the start, alone or after a location.
+        let (a, b) =
+            rejoin_split_range("Data Engineer | Kestrel Ltd | Mar 2019 –", "Current").unwrap();
+        assert_eq!(
+            (a.as_str(), b.as_str()),
+            ("Data Engineer | Kestrel Ltd | Mar 2019 – Current", "")
+        );
+        let (a, b) =
+            rejoin_split_range("Analyst, Borealis  Jan 2015 to", "Oslo, Norway | Dec 2018")
+                .unwrap();
+        assert_eq!(a, "Analyst, Borealis  Jan 2015 to Dec 2018");
+        assert_eq!(b, "Oslo, Norway");
+        // A whole range, or a next line that opens its own, is left alone.
+        assert!(rejoin_split_range("2012 – 2017 Engineer", "Present Led").is_none());
+        assert!(rejoin_split_range("2019 – Engineer", "2012 – 2017 Analyst").is_none());
+        assert!(rejoin_split_range("Led the 2019 rollout", "Present at every review").is_none());
+    }
+
+    #[test]
+    fn a_single_date_is_a_range_of_itself() {
+        let d = find_single("Clinical Nurse | Mercy | Summer 2023").unwrap();
+        assert_eq!((d.start.year, d.end.unwrap().year), (2023, 2023));
     }
 
     #[test]

@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use self::dates::{find_range, DateRange};
+use self::dates::{find_range, find_single, rejoin_split_range, DateRange};
+use super::input::Format;
+use super::read::ReadResume;
 use super::text::clean_line;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -551,8 +553,85 @@ fn take_contact(line: &str, c: &mut Contact) -> String {
     cleaned
 }
 
+/// How the lines of a text were broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Breaks {
+    /// Visual lines (PDF, plain text): a long line may wrap onto the next.
+    Wrapped,
+    /// One line per paragraph (DOCX): a line never continues the one before
+    /// unless it starts in lowercase (a manual line break inside a sentence).
+    Paragraphs,
+}
+
+/// Parse what was read from a file, by how its format breaks lines.
+pub fn parse(read: &ReadResume) -> Resume {
+    let breaks = match read.format {
+        Format::Docx => Breaks::Paragraphs,
+        _ => Breaks::Wrapped,
+    };
+    parse_lines(&read.text, breaks)
+}
+
 /// Parse plain text or Markdown into a structured resume.
 pub fn parse_text(text: &str) -> Resume {
+    parse_lines(text, Breaks::Wrapped)
+}
+
+/// The text's lines, cleaned, without lines that are only a page number
+/// ("1/2", "Page 1 of 2": a page footer pasted with the text), and with
+/// date ranges that a narrow date column wrapped onto two lines rejoined.
+fn prepared_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(clean_line)
+        .map(|l| {
+            if pdf::is_page_number(&l) {
+                String::new()
+            } else {
+                l
+            }
+        })
+        .collect();
+    for i in 0..lines.len().saturating_sub(1) {
+        if lines[i].trim().is_empty() {
+            continue;
+        }
+        // The end may sit on the next line or, past a blank, the one after.
+        let j = (i + 1..lines.len().min(i + 3)).find(|&j| !lines[j].trim().is_empty());
+        if let Some(j) = j {
+            if let Some((a, b)) = rejoin_split_range(&lines[i], &lines[j]) {
+                lines[i] = a;
+                lines[j] = b;
+            }
+        }
+    }
+    lines
+}
+
+/// Words that name a degree ("Bachelor of Science", "MBA", "B.S."), for
+/// telling where one education entry ends and the next begins.
+fn names_degree(line: &str) -> bool {
+    line.split_whitespace().any(|w| {
+        let dotted = w.contains('.');
+        let t: String = w
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        t.starts_with("bachelor")
+            || t.starts_with("master")
+            || t.starts_with("doctor")
+            || matches!(
+                t.as_str(),
+                "phd" | "mba" | "bsc" | "msc" | "btech" | "mtech" | "beng" | "meng" | "bba"
+                    | "bsn" | "msn" | "mfa" | "bfa" | "llb" | "llm" | "diploma" | "associate"
+            )
+            // Two-letter degrees only with their periods: "MA" is also Massachusetts.
+            || (dotted && matches!(t.as_str(), "bs" | "ba" | "ms" | "ma" | "bba"))
+    })
+}
+
+fn parse_lines(text: &str, breaks: Breaks) -> Resume {
     let mut r = Resume::default();
     let mut current: Option<Section> = None;
     let mut top: Vec<String> = Vec::new();
@@ -561,9 +640,8 @@ pub fn parse_text(text: &str) -> Resume {
     let mut blank = true;
     // The Markdown level of the current section's heading, if it had one.
     let mut section_level: Option<usize> = None;
-    for raw in text.lines() {
-        let line = clean_line(raw);
-        if line.is_empty() {
+    for line in prepared_lines(text) {
+        if line.trim().is_empty() {
             blank = true;
             continue;
         }
@@ -595,7 +673,8 @@ pub fn parse_text(text: &str) -> Resume {
         if !is_bullet && md_level.is_none() && (!after_blank || lower_first) {
             if let (Some((prev_bullet, prev_len)), Some(s)) = (prev, current.as_mut()) {
                 let lower_start = content.chars().next().is_some_and(|c| c.is_lowercase());
-                let wrapped_bullet = prev_bullet
+                let wrapped_bullet = breaks == Breaks::Wrapped
+                    && prev_bullet
                     && prev_len >= 60
                     && find_range(&content).is_none()
                     && !content.contains('|')
@@ -701,6 +780,25 @@ pub fn parse_text(text: &str) -> Resume {
                 let need_new = need_new
                     || (md_level.is_some()
                         && s.blocks.last().is_some_and(|b| !b.header.is_empty()));
+                // The next degree starts the next education entry, even
+                // where entries are not written as bullets.
+                let need_new = need_new
+                    || (!is_bullet
+                        && s.kind == SectionKind::Education
+                        && names_degree(&content)
+                        && s.blocks
+                            .last()
+                            .is_some_and(|b| b.header.iter().any(|h| names_degree(h))));
+                // A "Name | kind" line after a blank starts the next project
+                // once the current one has a description.
+                let need_new = need_new
+                    || (!is_bullet
+                        && after_blank
+                        && s.kind == SectionKind::Projects
+                        && content.contains(" | ")
+                        && s.blocks
+                            .last()
+                            .is_some_and(|b| b.header.len() >= 2 || !b.bullets.is_empty()));
                 if need_new {
                     // The role's title line may sit just above its dates: take it along.
                     let mut carried = None;
@@ -797,14 +895,37 @@ pub fn parse_text(text: &str) -> Resume {
         }
     }
     for s in &mut r.sections {
-        if matches!(s.kind, SectionKind::Experience) {
-            for b in &mut s.blocks {
-                b.role = parse_role(&b.header);
-                paragraphs_to_bullets(b);
+        match s.kind {
+            SectionKind::Experience => {
+                for b in &mut s.blocks {
+                    b.role = parse_role(&b.header);
+                    paragraphs_to_bullets(b);
+                }
             }
+            SectionKind::Projects => s.blocks.iter_mut().for_each(project_prose_to_bullets),
+            _ => {}
         }
     }
     r
+}
+
+/// A project described in sentences under its name (no bullet glyphs): the
+/// sentences become its bullets, text unchanged; its name and label lines
+/// ("Technologies: Python, Pandas") stay its header.
+fn project_prose_to_bullets(b: &mut Block) {
+    if !b.bullets.is_empty() || b.header.len() < 2 {
+        return;
+    }
+    let label = |l: &str| {
+        l.split_once(':')
+            .is_some_and(|(k, _)| k.split_whitespace().count() <= 3)
+    };
+    let prose = |l: &str| l.split_whitespace().count() >= 5 && !label(l);
+    let Some(first) = (1..b.header.len()).find(|&i| prose(&b.header[i])) else {
+        return;
+    };
+    let rest = b.header.split_off(first);
+    b.bullets = rest;
 }
 
 /// A role described in sentences under its dates (no bullet glyphs, as many
@@ -909,7 +1030,7 @@ pub fn parse_role(header: &[String]) -> Option<Role> {
         .map(|h| h.as_str())
         .collect::<Vec<_>>()
         .join(" | ");
-    let dates = find_range(&joined);
+    let dates = find_range(&joined).or_else(|| find_single(&joined));
     let mut text = joined.clone();
     if let Some(d) = &dates {
         text = text.replace(&d.raw, " | ");
@@ -918,6 +1039,9 @@ pub fn parse_role(header: &[String]) -> Option<Role> {
         .split(['|', '—', '–', '@'])
         .filter(|p| !p.trim().is_empty())
         .collect();
+    // " - " separates the parts only where nothing stronger does:
+    // "Registered Nurse - ICU | Fairfax Hospital" is one title.
+    let hyphen_splits = strong.len() <= 1;
     // "Product Manager, Google, Mountain View, CA": commas are the separators.
     let text = if strong.len() <= 1 && !text.contains(" at ") {
         text.replace(", ", " | ")
@@ -926,7 +1050,13 @@ pub fn parse_role(header: &[String]) -> Option<Role> {
     };
     let parts: Vec<String> = text
         .split(['|', '—', '–', '@'])
-        .flat_map(|p| p.split(" - ").map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|p| {
+            if hyphen_splits {
+                p.split(" - ").map(str::to_string).collect::<Vec<_>>()
+            } else {
+                vec![p.to_string()]
+            }
+        })
         .flat_map(|p| {
             let p2 = p.clone();
             match p2.split_once(" at ") {
@@ -946,6 +1076,22 @@ pub fn parse_role(header: &[String]) -> Option<Role> {
             t.trim().to_string()
         })
         .filter(|p| !p.is_empty())
+        .fold(Vec::<String>::new(), |mut acc, p| {
+            // "ABC Company, Inc.": a legal-form suffix belongs to the name before it.
+            let suffix = matches!(
+                p.to_lowercase().trim_end_matches('.'),
+                "inc" | "llc" | "ltd" | "llp" | "plc" | "gmbh" | "corp" | "co" | "ag" | "sa" | "bv"
+            );
+            match acc.last_mut() {
+                Some(prev) if suffix => {
+                    prev.push_str(", ");
+                    prev.push_str(&p);
+                }
+                _ => acc.push(p),
+            }
+            acc
+        })
+        .into_iter()
         .filter(|p| {
             location_re().find(p).is_none_or(|m| m.len() != p.len())
                 && !matches!(
@@ -1076,6 +1222,94 @@ mod tests {
         assert_eq!(
             strip_md("ran load_test.py nightly"),
             "ran load_test.py nightly"
+        );
+    }
+
+    #[test]
+    fn page_footers_pasted_with_the_text_are_not_roles() {
+        let r = parse_text("Noor Haddad\nnoor@example.org\n\nExperience\nBarista | Kiln Coffee | 2019 - 2021\n- Opened the shop at 6\nPage 1 of 2\nShift Lead | Kiln Coffee | 2021 - 2023\n- Ran a team of 4\n2/2\n");
+        let roles = r.roles();
+        assert_eq!(roles.len(), 2, "{:?}", r.sections);
+        assert_eq!(roles[1].title.as_deref(), Some("Shift Lead"));
+        let text: Vec<String> = r.line_refs().into_iter().map(|l| l.text).collect();
+        assert!(
+            !text.iter().any(|t| t.contains("Page 1") || t == "2/2"),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn a_date_range_wrapped_in_a_right_hand_column_belongs_to_its_role() {
+        let r = parse_text("Ines Duarte\n\nExperience\nData Engineer | Kestrel Ltd | Mar 2019 –\nLisbon, Portugal | Current\n- Moved 40 jobs to Airflow\nAnalyst | Borealis | Jan 2015 –\nOslo, Norway | Feb 2019\n- Wrote the monthly report\n");
+        let roles = r.roles();
+        assert_eq!(roles.len(), 2, "{:?}", r.sections);
+        let d = roles[0].dates.as_ref().unwrap();
+        assert_eq!((d.start.year, d.start.month, d.end), (2019, Some(3), None));
+        let d = roles[1].dates.as_ref().unwrap();
+        assert_eq!(d.end.unwrap().month, Some(2));
+        assert_eq!(r.work_bullets().len(), 2);
+        // A left-hand column: the end starts the line under the start.
+        let r = parse_text("Ines Duarte\n\nExperience\nSept 2011 – Staff Nurse, St Mary's, Leeds\nAug 2016 Ran the night shift for a ward of 30 beds.\n2009 – 2011 Nurse, Mercy, York\nCared for patients on the surgical ward.\n");
+        let roles = r.roles();
+        assert_eq!(roles.len(), 2, "{:?}", r.sections);
+        assert_eq!(roles[0].dates.as_ref().unwrap().end.unwrap().year, 2016);
+        assert_eq!(roles[0].title.as_deref(), Some("Staff Nurse"));
+    }
+
+    #[test]
+    fn role_lines_keep_hyphenated_titles_legal_forms_and_single_dates() {
+        let r = parse_text("Tom Varga\n\nExperience\nStaff Nurse - Oncology | St Olav Hospital | 2018 - 2020\n- Cared for 8 patients\nAnalyst, Kestrel Data, Ltd., Leeds, UK, March 2015 - May 2017\n- Built the model\nVolunteer Medic | Red Cross | 2014\n- First aid at 30 events\n");
+        let roles = r.roles();
+        assert_eq!(roles[0].title.as_deref(), Some("Staff Nurse - Oncology"));
+        assert_eq!(roles[0].employer.as_deref(), Some("St Olav Hospital"));
+        assert_eq!(roles[1].employer.as_deref(), Some("Kestrel Data, Ltd."));
+        let d = roles[2].dates.as_ref().unwrap();
+        assert_eq!((d.start.year, d.end.map(|e| e.year)), (2014, Some(2014)));
+    }
+
+    #[test]
+    fn each_degree_is_its_own_education_entry() {
+        let r = parse_text("Lea Brun\n\nEducation\nMSc Physics | ETH Zurich | 2012\nThesis: cold atoms\n\nBSc Physics | University of Bern | 2010\nGPA 5.5/6\n");
+        let e = r.section(SectionKind::Education).unwrap();
+        assert_eq!(e.blocks.len(), 2, "{:?}", e.blocks);
+        assert!(e.blocks[1].header[0].starts_with("BSc Physics"));
+        // A school or a place on the next line stays with its degree.
+        let r = parse_text(
+            "Lea Brun\n\nEducation\nMaster of Arts in History\nUniversity of Leeds | Leeds, UK\n",
+        );
+        assert_eq!(r.section(SectionKind::Education).unwrap().blocks.len(), 1);
+    }
+
+    #[test]
+    fn projects_written_as_prose_have_their_sentences_as_bullets() {
+        let r = parse_text("Kai Moss\n\nProjects\nTide Tables | Side Project\nTechnologies: Rust, SQLite\nBuilt a tide predictor for 12 harbours from open data.\n\nTrail Map | Work Project\nDrew hiking trails from GPS tracks for the park service.\n");
+        let p = r.section(SectionKind::Projects).unwrap();
+        assert_eq!(p.blocks.len(), 2, "{:?}", p.blocks);
+        assert_eq!(
+            p.blocks[0].header,
+            vec!["Tide Tables | Side Project", "Technologies: Rust, SQLite"]
+        );
+        assert_eq!(p.blocks[0].bullets.len(), 1);
+        assert_eq!(p.blocks[1].bullets.len(), 1);
+    }
+
+    #[test]
+    fn a_docx_paragraph_never_continues_the_bullet_before() {
+        let text = "Kai Moss\n\nProjects\nLedger CLI\n- Wrote a double-entry bookkeeping tool in Rust with forty commands\nBudget Planner\n- Planned monthly budgets in a small web app\n";
+        let read = ReadResume {
+            format: Format::Docx,
+            text: text.into(),
+            pages: None,
+        };
+        let p = parse(&read);
+        let blocks = &p.section(SectionKind::Projects).unwrap().blocks;
+        assert_eq!(blocks.len(), 2, "{blocks:?}");
+        assert_eq!(blocks[1].header, vec!["Budget Planner"]);
+        // In a PDF's visual lines the same shape is a wrapped bullet.
+        let wrapped = parse_text(text);
+        assert_eq!(
+            wrapped.section(SectionKind::Projects).unwrap().blocks.len(),
+            1
         );
     }
 

@@ -37,7 +37,7 @@ pub fn analyze(
         return Err(EngineError::EmptyResume);
     }
     r.progress(30.0, "Finding sections, roles and contact details");
-    let res = resume::parse_text(&original_text);
+    let res = resume::parse(read);
     if !res.has_content() {
         return Err(EngineError::EmptyResume);
     }

@@ -334,9 +334,19 @@ pub fn facts(r: &Resume, source: Option<&str>) -> Facts {
             // "Jan 2017 – / Present", "mod- / eling"): read it joined too.
             let joined = s.replace("-\n", "").replace('\n', " ");
             read_line(&mut f, &joined, Words::Whole);
-            // The reader's lines add words only (hyphenation joined, footers gone).
+            // The reader's lines add words only (hyphenation joined, footers gone),
+            // and the date ranges it rejoined where a date column wrapped
+            // ("2020 –" above "Present"): both ends are in the file.
             for l in &lines {
                 read_words(&mut f, l, l, Words::Rebuilt);
+                let mut m = l.clone();
+                while let Some(r) = find_range(&m) {
+                    let Some(at) = m.find(&r.raw) else { break };
+                    f.ranges
+                        .entry((r.start, r.end))
+                        .or_insert_with(|| r.raw.clone());
+                    mask(&mut m, at, at + r.raw.len());
+                }
             }
         }
         None => lines.iter().for_each(|l| read_line(&mut f, l, Words::Line)),

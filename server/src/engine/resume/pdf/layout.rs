@@ -510,7 +510,7 @@ fn shape(text: &str) -> String {
 }
 
 /// "3", "- 3 -", "3/4", "3 of 4", "Page 3", "Page 3 of 4".
-fn is_page_number(text: &str) -> bool {
+pub fn is_page_number(text: &str) -> bool {
     let t = text
         .trim()
         .trim_matches(|c: char| c == '-' || c == '–' || c.is_whitespace());

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use crate::engine::EngineError;
 
-pub use layout::{layout_text, PdfLayout, PdfLine};
+pub use layout::{is_page_number, layout_text, PdfLayout, PdfLine};
 
 pub const MAX_PAGES: usize = 30;
 pub const PARSE_TIMEOUT: Duration = Duration::from_secs(10);
