@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod http;
 pub mod hub;
 pub mod jobs;
+pub mod llm;
 pub mod metrics;
 pub mod outcome;
 pub mod parse_worker;
