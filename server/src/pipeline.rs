@@ -11,6 +11,7 @@ mod budget;
 mod checkpoint;
 mod job_source;
 mod lease;
+mod rewrite;
 mod runs;
 mod step;
 
@@ -32,6 +33,7 @@ use crate::{
 pub use budget::MAX_EVENTS_PER_STEP;
 use checkpoint::Checkpoints;
 pub use lease::take_over_abandoned;
+pub use rewrite::without_model;
 pub use runs::{Refused, RunGuard, Runs};
 pub use step::Failure;
 
@@ -45,6 +47,8 @@ pub struct PipelineContext {
     pub lease: Duration,
     /// Reads resume files in disposable worker processes.
     pub readers: Arc<ParseWorkers>,
+    /// The model provider that proposes rewrites, when one is configured.
+    pub llm: Option<Arc<crate::llm::Provider>>,
 }
 
 /// Starts the job's pipeline on its own task; `false` if it is running
@@ -202,13 +206,12 @@ async fn run_steps(
         )
         .await?;
     checkpoint(cancel, Step::Writing)?;
+    let use_model = ctx.llm.is_some() && !rewrite::opted_out(hub, job_id).await?;
     let (a, p) = (analysis.clone(), plan.clone());
     let draft = saved
         .output(
             Step::Writing,
-            step::run(hub, job_id, Step::Writing, move |r| {
-                engine::write(&a, &p, r)
-            }),
+            rewrite::write(ctx, job_id, a, p, use_model, cancel),
         )
         .await?;
     checkpoint(cancel, Step::Validating)?;

@@ -20,7 +20,7 @@ use url::Url;
 pub use client::{ChatMessage, ChatRequest, Generation, Provider, Usage};
 
 /// The provider's flags, each with an environment fallback.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct LlmArgs {
     /// Base URL of an OpenAI-compatible API, as OpenAI clients take it
     /// (e.g. http://127.0.0.1:11434/v1 for a local Ollama). When set, the
@@ -60,6 +60,23 @@ pub struct LlmArgs {
     #[arg(long = "llm-retries", env = "TAILOR_LLM_RETRIES", default_value_t = 2,
           value_parser = clap::value_parser!(u32).range(0..=10))]
     pub retries: u32,
+}
+
+impl Default for LlmArgs {
+    /// No provider, and the flags' defaults.
+    fn default() -> Self {
+        LlmArgs {
+            url: None,
+            model: None,
+            api_key_file: None,
+            connect_timeout_secs: 5.0,
+            idle_timeout_secs: 30.0,
+            job_timeout_secs: 180.0,
+            max_tokens: 4096,
+            max_concurrent: 2,
+            retries: 2,
+        }
+    }
 }
 
 fn secs(min: f64, max: f64) -> impl Fn(&str) -> Result<f64, String> + Clone {
@@ -256,6 +273,13 @@ mod tests {
         let mut all = vec!["t"];
         all.extend_from_slice(argv);
         T::try_parse_from(all).unwrap().llm
+    }
+
+    #[test]
+    fn the_default_is_the_flags_default() {
+        let parsed = args(&[]);
+        let default = LlmArgs::default();
+        assert_eq!(format!("{parsed:?}"), format!("{default:?}"));
     }
 
     #[test]
