@@ -37,6 +37,10 @@ pub enum Script {
     WrongOriginal,
     /// Every bullet gets one invention, in turn (for the truth audit).
     Fabricating,
+    /// Every bullet opens with the first word of the next bullet: new
+    /// wording made only of the resume's own words (for the truth audit,
+    /// whose oracle traces every word).
+    Reworded,
     /// Lines that are not JSON.
     BrokenJson,
     /// Half a proposal, then silence with the connection open.
@@ -203,6 +207,17 @@ fn reply(script: Script, body: &serde_json::Value) -> String {
             .iter()
             .take(1)
             .map(|b| proposal(&b.path, "Built a rocket to the moon", &faithful(&b.text), "x"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Script::Reworded => bullets
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| {
+                let next = bullets[(i + 1) % bullets.len()].text.split_whitespace().next()?;
+                let (first, rest) = b.text.split_once(' ')?;
+                (!first.eq_ignore_ascii_case(next))
+                    .then(|| proposal(&b.path, &b.text, &format!("{next} {rest}"), "reworded"))
+            })
             .collect::<Vec<_>>()
             .join("\n"),
         Script::Fabricating => bullets
