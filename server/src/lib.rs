@@ -247,6 +247,14 @@ fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
         },
         heartbeat_secs: state.config.heartbeat_secs,
         retention_days: state.config.retention_days,
+        model: state
+            .pipeline_context()
+            .llm
+            .as_ref()
+            .map(|p| tailor_app::api::ModelInfo {
+                host: p.config().host(),
+                model: p.config().model.clone(),
+            }),
     }
 }
 
