@@ -9,6 +9,19 @@ pub const MATCH_SCORE_AFTER: &str = "match_score_after";
 /// score panel.
 pub const MATCH_SCORE_PREFIX: &str = "match_score_";
 
+/// Rewriting by a language model (only when a provider is configured):
+/// tokens sent and written, milliseconds to the first token and of
+/// generation, and proposals made, applied and rejected (all reasons, and
+/// per reason under [`LLM_REJECTED_PREFIX`] + the gate's code).
+pub const LLM_TOKENS_IN: &str = "llm_tokens_in";
+pub const LLM_TOKENS_OUT: &str = "llm_tokens_out";
+pub const LLM_FIRST_TOKEN_MS: &str = "llm_first_token_ms";
+pub const LLM_GENERATION_MS: &str = "llm_generation_ms";
+pub const LLM_PROPOSALS_MADE: &str = "llm_proposals_made";
+pub const LLM_PROPOSALS_APPLIED: &str = "llm_proposals_applied";
+pub const LLM_PROPOSALS_REJECTED: &str = "llm_proposals_rejected";
+pub const LLM_REJECTED_PREFIX: &str = "llm_rejected_";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -263,6 +263,30 @@ pub struct DiffChunkPayload {
     pub section: String,
     pub summary: String,
     pub ops: Vec<DiffOp>,
+    /// For a rewrite a model proposed: whether the gates let it in, and why.
+    /// `None` for the engine's own edits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<RewriteVerdict>,
+}
+
+/// What the gates decided about one proposed rewrite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RewriteVerdict {
+    pub applied: bool,
+    /// The model's reason when applied; the gates' when rejected.
+    pub reason: String,
+}
+
+/// A line being rewritten by a model, as written so far. Never stored: it
+/// travels with `seq` 0 (no SSE `id:`), only to readers that are caught up,
+/// and the stored `diff_chunk` with the same `patch_id` replaces it. A
+/// replay therefore never shows a half-written line as if it were final.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DraftTextPayload {
+    pub patch_id: String,
+    pub section: String,
+    pub original: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -301,6 +325,8 @@ pub enum EventBody {
     Error(ErrorPayload),
     Heartbeat(HeartbeatPayload),
     Done(DonePayload),
+    /// In-flight text (see [`DraftTextPayload`]); never stored.
+    DraftText(DraftTextPayload),
 }
 
 impl EventBody {
@@ -316,11 +342,18 @@ impl EventBody {
             EventBody::Error(_) => "error",
             EventBody::Heartbeat(_) => "heartbeat",
             EventBody::Done(_) => "done",
+            EventBody::DraftText(_) => "draft_text",
         }
     }
 
+    /// Whether the event is a view of work in flight, never stored (it
+    /// carries seq 0, as a heartbeat does).
+    pub fn is_ephemeral(&self) -> bool {
+        matches!(self, EventBody::Heartbeat(_) | EventBody::DraftText(_))
+    }
+
     /// Every event type, for clients that must subscribe to each SSE name.
-    pub const KINDS: [&'static str; 9] = [
+    pub const KINDS: [&'static str; 10] = [
         "job_status",
         "step_progress",
         "insight_emitted",
@@ -330,13 +363,14 @@ impl EventBody {
         "error",
         "heartbeat",
         "done",
+        "draft_text",
     ];
 }
 
 /// One event as it travels: the envelope around an [`EventBody`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope {
-    /// Per-job sequence number; 0 only for heartbeats, which are not stored.
+    /// Per-job sequence number; 0 only for heartbeats and drafts, which are not stored.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub seq: u64,
     /// Epoch milliseconds.
@@ -452,6 +486,10 @@ mod tests {
                         text: ", SQL".into(),
                     },
                 ],
+                verdict: Some(RewriteVerdict {
+                    applied: false,
+                    reason: "it added 'Rust'".into(),
+                }),
             }),
             EventBody::Error(ErrorPayload {
                 code: "fetch_failed".into(),
@@ -464,6 +502,12 @@ mod tests {
                 status: DoneStatus::Completed,
                 result_url: Some("/api/jobs/x/result".into()),
             }),
+            EventBody::DraftText(DraftTextPayload {
+                patch_id: "rewrite-1".into(),
+                section: "Experience".into(),
+                original: "Ran on-call".into(),
+                text: "Ran the week".into(),
+            }),
         ]
     }
 
@@ -472,11 +516,7 @@ mod tests {
         let bodies = samples();
         assert_eq!(bodies.len(), EventBody::KINDS.len());
         for (i, body) in bodies.into_iter().enumerate() {
-            let seq = if matches!(body, EventBody::Heartbeat(_)) {
-                0
-            } else {
-                i as u64 + 1
-            };
+            let seq = if body.is_ephemeral() { 0 } else { i as u64 + 1 };
             let env = Envelope::new(job(), seq, 1_764_000_000_000, body);
             let json = serde_json::to_string(&env).unwrap();
             let back: Envelope = serde_json::from_str(&json).unwrap();

@@ -49,6 +49,11 @@ pub struct JobState {
     /// Latest chunk per patch id, in the order patches first appeared.
     pub diffs: Vec<DiffChunkPayload>,
     pub errors: Vec<ErrorPayload>,
+    /// Lines a model is rewriting now, by patch id: a live view only. Never
+    /// serialised (a snapshot holds only what is stored), and each is gone
+    /// when its `diff_chunk` arrives or the writing step ends.
+    #[serde(skip)]
+    pub drafts: Vec<DraftTextPayload>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<DonePayload>,
     /// `ts` of the first and the latest applied event (epoch ms).
@@ -71,6 +76,7 @@ impl JobState {
             validations: Vec::new(),
             diffs: Vec::new(),
             errors: Vec::new(),
+            drafts: Vec::new(),
             done: None,
             started_at: None,
             updated_at: None,
@@ -89,7 +95,20 @@ impl JobState {
     /// Applies one event. An event of another job, or whose seq is not above
     /// the last applied one (a replay, a duplicate, a heartbeat), changes
     /// nothing. Returns whether the state changed.
+    ///
+    /// A `draft_text` (seq 0, never stored) is the exception: it updates
+    /// [`JobState::drafts`] unless its line is already decided, the
+    /// writing step is over or the job is done.
     pub fn apply(&mut self, event: &Envelope) -> bool {
+        if let EventBody::DraftText(p) = &event.body {
+            let writing = self.steps[Step::Writing.index()].status == StepStatus::Running;
+            let decided = self.diffs.iter().any(|d| d.patch_id == p.patch_id);
+            if event.job_id != self.job_id || !writing || decided || self.is_done() {
+                return false;
+            }
+            upsert(&mut self.drafts, p, |d| &d.patch_id);
+            return true;
+        }
         if event.job_id != self.job_id || event.seq <= self.last_seq {
             return false;
         }
@@ -115,16 +134,23 @@ impl JobState {
                 };
                 step.eta_sec = p.eta_sec;
                 step.detail = p.detail.clone();
+                if p.step == Step::Writing && p.status != StepStatus::Running {
+                    self.drafts.clear();
+                }
             }
             EventBody::InsightEmitted(p) => self.insights.push(p.clone()),
             EventBody::MetricUpdate(p) => upsert(&mut self.metrics, p, |m| &m.key),
             EventBody::ValidationUpdate(p) => upsert(&mut self.validations, p, |v| &v.rule_id),
-            EventBody::DiffChunk(p) => upsert(&mut self.diffs, p, |d| &d.patch_id),
+            EventBody::DiffChunk(p) => {
+                self.drafts.retain(|d| d.patch_id != p.patch_id);
+                upsert(&mut self.diffs, p, |d| &d.patch_id)
+            }
             EventBody::Error(p) => self.errors.push(p.clone()),
-            EventBody::Heartbeat(_) => {}
+            EventBody::Heartbeat(_) | EventBody::DraftText(_) => {}
             EventBody::Done(p) => {
                 self.status = p.status.job_status();
                 self.done = Some(p.clone());
+                self.drafts.clear();
             }
         }
         true
@@ -257,6 +283,7 @@ mod tests {
                 section: "skills".into(),
                 summary: String::new(),
                 ops: vec![],
+                verdict: None,
             })),
             any::<bool>().prop_map(|retryable| EventBody::Error(ErrorPayload {
                 code: "x".into(),
@@ -320,6 +347,62 @@ mod tests {
             prop_assert_eq!(back.steps.len(), 5);
             prop_assert_eq!(serde_json::to_string(&back).unwrap(), json);
         }
+    }
+
+    /// A line in flight shows while writing runs, gives way to its stored
+    /// verdict, never comes back after it, and is in no snapshot.
+    #[test]
+    fn a_draft_is_a_live_view_that_its_verdict_replaces() {
+        let mut s = JobState::new(id());
+        let at = |seq, body| Envelope::new(id(), seq, seq as i64, body);
+        let draft = |text: &str| {
+            at(
+                0,
+                EventBody::DraftText(DraftTextPayload {
+                    patch_id: "rewrite-a".into(),
+                    section: "Experience".into(),
+                    original: "Ran on-call".into(),
+                    text: text.into(),
+                }),
+            )
+        };
+        assert!(!s.apply(&draft("Ran")), "no draft before writing runs");
+        s.apply(&at(
+            1,
+            EventBody::StepProgress(StepProgressPayload {
+                step: Step::Writing,
+                status: StepStatus::Running,
+                pct: 10.0,
+                eta_sec: None,
+                detail: None,
+            }),
+        ));
+        assert!(s.apply(&draft("Ran")));
+        assert!(s.apply(&draft("Ran the weekly")));
+        assert_eq!(s.drafts.len(), 1);
+        assert_eq!(s.drafts[0].text, "Ran the weekly");
+        assert_eq!(s.last_seq, 1, "a draft moves no cursor");
+        let json: JobState = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert!(json.drafts.is_empty(), "a snapshot never holds a draft");
+        s.apply(&at(
+            2,
+            EventBody::DiffChunk(DiffChunkPayload {
+                patch_id: "rewrite-a".into(),
+                section: "Experience".into(),
+                summary: "Rewrote".into(),
+                ops: vec![],
+                verdict: Some(RewriteVerdict {
+                    applied: true,
+                    reason: "clearer".into(),
+                }),
+            }),
+        ));
+        assert!(s.drafts.is_empty());
+        assert!(
+            !s.apply(&draft("Ran the weekly on")),
+            "a late draft of a decided line"
+        );
+        assert!(s.drafts.is_empty());
     }
 
     #[test]

@@ -72,6 +72,8 @@ pub mod ssr {
         pub recent: Listing,
         pub heartbeat_secs: u64,
         pub retention_days: u64,
+        /// The model provider rewrites are asked of, if one is configured.
+        pub model: Option<super::ModelInfo>,
     }
 }
 
@@ -95,6 +97,23 @@ pub fn problem_text(e: &ServerFnError) -> String {
         ServerFnError::ServerError(message) => message.clone(),
         other => other.to_string(),
     }
+}
+
+/// The language model this server sends resumes to for rewrites: what the
+/// upload page tells people before they start a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    /// Host (and port) the resume's text is sent to.
+    pub host: String,
+    pub model: String,
+}
+
+/// The configured model provider, `None` when rewriting stays on this server.
+#[server(endpoint = "model_provider")]
+pub async fn model_provider() -> Result<Option<ModelInfo>, ServerFnError> {
+    let lookup = use_context::<ssr::JobLookup>()
+        .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
+    Ok(lookup.model)
 }
 
 /// The job's current state, or `None` for an unknown job.

@@ -269,6 +269,12 @@ mod client {
                 f.pending.push(event);
                 done
             } else {
+                // A draft (seq 0) moves no cursor; it is folded with the
+                // rest at the next coalesced render, and only the latest
+                // text of a line is kept until then.
+                if matches!(event.body, EventBody::DraftText(_)) {
+                    f.pending.push(event);
+                }
                 false
             }
         };

@@ -97,6 +97,10 @@ pub struct ServeArgs {
     /// default: this binary. (Tests point it at the built `tailor`.)
     #[arg(long, env = "TAILOR_READER_EXE", hide = true)]
     pub reader_exe: Option<PathBuf>,
+    /// Optional rewriting by a language model (`crate::llm`): nothing is
+    /// sent anywhere unless `--llm-url` is set.
+    #[command(flatten)]
+    pub llm: crate::llm::LlmArgs,
 }
 
 /// Ten years: more is surely a typo, and would overflow nothing but make
@@ -193,6 +197,7 @@ impl Default for ServeArgs {
             header_timeout_secs: 10,
             max_connections: 512,
             reader_exe: None,
+            llm: crate::llm::LlmArgs::default(),
         }
     }
 }

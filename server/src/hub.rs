@@ -25,6 +25,10 @@ use crate::{
 pub struct Hub {
     store: Arc<dyn JobStore>,
     wakers: Mutex<HashMap<Uuid, watch::Sender<u64>>>,
+    /// Per job, the latest line in flight (`draft_text`), never stored: a
+    /// single slot as for wake-ups, so a slow reader sees the latest text
+    /// and nothing queues.
+    drafts: Mutex<HashMap<Uuid, watch::Sender<Option<Envelope>>>>,
     shutdown: CancellationToken,
     heartbeat: Duration,
     metrics: Arc<Metrics>,
@@ -52,6 +56,7 @@ impl Hub {
         Hub {
             store,
             wakers: Mutex::new(HashMap::new()),
+            drafts: Mutex::new(HashMap::new()),
             shutdown,
             heartbeat,
             metrics,
@@ -126,12 +131,47 @@ impl Hub {
             .subscribe()
     }
 
+    /// Shows a line in flight to the job's caught-up readers. Not stored:
+    /// one slot per job holds the latest, for readers that connect while it
+    /// is written (the sweeper drops slots nobody reads).
+    pub fn show_draft(&self, job_id: Uuid, draft: tailor_common::DraftTextPayload) {
+        let mut drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
+        let slot = drafts
+            .entry(job_id)
+            .or_insert_with(|| watch::channel(None).0);
+        slot.send_replace(Some(Envelope::new(
+            job_id,
+            0,
+            now_ms(),
+            EventBody::DraftText(draft),
+        )));
+    }
+
+    /// No line is in flight any more (the writing step ended).
+    pub fn clear_draft(&self, job_id: Uuid) {
+        let drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(slot) = drafts.get(&job_id) {
+            slot.send_replace(None);
+        }
+    }
+
+    /// The job's drafts, for a stream (see [`Hub::show_draft`]).
+    pub fn subscribe_drafts(&self, job_id: Uuid) -> watch::Receiver<Option<Envelope>> {
+        let mut drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
+        drafts
+            .entry(job_id)
+            .or_insert_with(|| watch::channel(None).0)
+            .subscribe()
+    }
+
     /// Drops the wake-up channels of removed jobs; their readers see the
     /// channel close and end.
     pub fn forget(&self, job_ids: &[Uuid]) {
         let mut wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
+        let mut drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
         for id in job_ids {
             wakers.remove(id);
+            drafts.remove(id);
         }
     }
 
@@ -139,6 +179,8 @@ impl Hub {
     pub fn prune_idle_wakers(&self) {
         let mut wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
         wakers.retain(|_, w| w.receiver_count() > 0);
+        let mut drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
+        drafts.retain(|_, w| w.receiver_count() > 0);
     }
 
     /// Periodically removes finished jobs older than `ttl` from the store.

@@ -81,11 +81,13 @@ impl Jobs {
     }
 
     /// Creates a job and starts its pipeline; `Busy` (nothing written) when
-    /// the running-jobs limit is reached.
+    /// the running-jobs limit is reached. `use_model: false` keeps this job
+    /// away from the model provider, if one is configured.
     pub async fn start(
         &self,
         owner: Option<&OwnerKey>,
         inputs: JobInputs,
+        use_model: bool,
     ) -> Result<Uuid, JobsError> {
         let job_id = Uuid::new_v4();
         let guard = self.ctx.runs.claim(job_id).map_err(refused)?;
@@ -94,6 +96,14 @@ impl Jobs {
             .create_owned(job_id, owner, inputs.clone(), now_ms())
             .await?;
         hub.publish(job_id, started(None)).await?;
+        if !use_model {
+            if let Some(llm) = &self.ctx.llm {
+                // Stored before the run starts, so every run of the job
+                // (a retry, a resume after a restart) reads it.
+                hub.publish(job_id, pipeline::without_model(&llm.config().host()))
+                    .await?;
+            }
+        }
         pipeline::launch(self.ctx.clone(), guard, inputs, "running the five steps");
         Ok(job_id)
     }

@@ -13,6 +13,7 @@ pub mod fetch;
 pub mod http;
 pub mod hub;
 pub mod jobs;
+pub mod llm;
 pub mod metrics;
 pub mod outcome;
 pub mod parse_worker;
@@ -66,6 +67,7 @@ pub fn build_state(
         allow_private_urls: config.allow_private_urls,
         lease: config.lease(),
         readers,
+        llm: provider(&config),
     });
     hub.store().set_notice_handler(jobs.notice_handler());
     AppState {
@@ -75,6 +77,22 @@ pub fn build_state(
         hosts: Arc::new(defences::HostPolicy::from_config(&config)),
         config: Arc::new(config),
         jobs,
+    }
+}
+
+/// The model provider, when one is configured. `main` checks the flags
+/// before it builds the state, so an error here is a test's own doing.
+fn provider(config: &ServeArgs) -> Option<Arc<llm::Provider>> {
+    match config
+        .llm
+        .config()
+        .and_then(|c| c.map(llm::Provider::new).transpose())
+    {
+        Ok(provider) => provider.map(Arc::new),
+        Err(e) => {
+            tracing::error!(error = %e, "the model provider is not configured correctly; rewriting is off");
+            None
+        }
     }
 }
 
@@ -255,6 +273,14 @@ fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
         },
         heartbeat_secs: state.config.heartbeat_secs,
         retention_days: state.config.retention_days,
+        model: state
+            .pipeline_context()
+            .llm
+            .as_ref()
+            .map(|p| tailor_app::api::ModelInfo {
+                host: p.config().host(),
+                model: p.config().model.clone(),
+            }),
     }
 }
 

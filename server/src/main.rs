@@ -53,6 +53,10 @@ async fn async_main() -> anyhow::Result<()> {
 
 async fn serve(mut args: ServeArgs) -> anyhow::Result<()> {
     args.load_password().map_err(anyhow::Error::msg)?;
+    // A provider configured wrongly stops the start, never the first job.
+    if let Some(llm) = args.llm.config().map_err(anyhow::Error::msg)? {
+        tracing::info!(host = %llm.host(), model = %llm.model, "rewrites are proposed by a language model; resume text is sent to that host");
+    }
     if args.password.is_some() {
         tracing::info!("an instance password is set: every request must carry it");
     }

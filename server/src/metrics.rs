@@ -21,6 +21,34 @@ pub struct Metrics {
     delivery: Histogram,
     /// Parse workers stopped, by cause (`ReaderFailure::ALL` order).
     readers_killed: [AtomicU64; ReaderFailure::ALL.len()],
+    llm: LlmCounters,
+}
+
+/// How a job's request to the model provider ended: `ok`, or an
+/// `LlmError` code.
+pub const LLM_OUTCOMES: [&str; 10] = [
+    "ok",
+    "unreachable",
+    "unauthorized",
+    "rate_limited",
+    "server_error",
+    "refused",
+    "stalled",
+    "bad_stream",
+    "time_up",
+    "token_cap",
+];
+
+#[derive(Default)]
+struct LlmCounters {
+    requests: [AtomicU64; LLM_OUTCOMES.len()],
+    tokens_in: AtomicU64,
+    tokens_out: AtomicU64,
+    first_token_ms: AtomicU64,
+    generation_ms: AtomicU64,
+    applied: AtomicU64,
+    /// By gate (`engine::rewrite::Rejection::CODES` order).
+    rejected: [AtomicU64; crate::engine::rewrite::Rejection::CODES.len()],
 }
 
 /// Publish-to-deliver latency of live events, in seconds.
@@ -117,6 +145,90 @@ impl Metrics {
         }
     }
 
+    /// One job's request to the model ended (`outcome`: see [`LLM_OUTCOMES`]).
+    pub fn llm_finished(
+        &self,
+        outcome: &str,
+        tokens_in: u64,
+        tokens_out: u64,
+        first_token_ms: u64,
+        generation_ms: u64,
+    ) {
+        let l = &self.llm;
+        if let Some(i) = LLM_OUTCOMES.iter().position(|o| *o == outcome) {
+            l.requests[i].fetch_add(1, Relaxed);
+        }
+        l.tokens_in.fetch_add(tokens_in, Relaxed);
+        l.tokens_out.fetch_add(tokens_out, Relaxed);
+        l.first_token_ms.fetch_add(first_token_ms, Relaxed);
+        l.generation_ms.fetch_add(generation_ms, Relaxed);
+    }
+
+    /// One proposal decided: `None` applied, else the gate's code.
+    pub fn llm_proposal(&self, rejected_by: Option<&str>) {
+        match rejected_by {
+            None => {
+                self.llm.applied.fetch_add(1, Relaxed);
+            }
+            Some(code) => {
+                let codes = crate::engine::rewrite::Rejection::CODES;
+                if let Some(i) = codes.iter().position(|c| *c == code) {
+                    self.llm.rejected[i].fetch_add(1, Relaxed);
+                }
+            }
+        }
+    }
+
+    fn render_llm(&self, out: &mut String) {
+        let l = &self.llm;
+        out.push_str("# HELP tailor_llm_requests_total Jobs' requests to the model provider, by how they ended.\n# TYPE tailor_llm_requests_total counter\n");
+        for (outcome, n) in LLM_OUTCOMES.iter().zip(&l.requests) {
+            out.push_str(&format!(
+                "tailor_llm_requests_total{{outcome=\"{outcome}\"}} {}\n",
+                n.load(Relaxed)
+            ));
+        }
+        for (name, help, value) in [
+            (
+                "tailor_llm_tokens_in_total",
+                "Prompt tokens sent to the model.",
+                &l.tokens_in,
+            ),
+            (
+                "tailor_llm_tokens_out_total",
+                "Tokens the model wrote.",
+                &l.tokens_out,
+            ),
+            (
+                "tailor_llm_first_token_milliseconds_total",
+                "Time to the first token, summed over requests.",
+                &l.first_token_ms,
+            ),
+            (
+                "tailor_llm_generation_milliseconds_total",
+                "Generation time (first to last token), summed over requests.",
+                &l.generation_ms,
+            ),
+        ] {
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n",
+                value.load(Relaxed)
+            ));
+        }
+        out.push_str("# HELP tailor_llm_proposals_total Rewrites the model proposed, by verdict (applied, or the gate that rejected it).\n# TYPE tailor_llm_proposals_total counter\n");
+        out.push_str(&format!(
+            "tailor_llm_proposals_total{{verdict=\"applied\"}} {}\n",
+            l.applied.load(Relaxed)
+        ));
+        let codes = crate::engine::rewrite::Rejection::CODES;
+        for (code, n) in codes.iter().zip(&l.rejected) {
+            out.push_str(&format!(
+                "tailor_llm_proposals_total{{verdict=\"{code}\"}} {}\n",
+                n.load(Relaxed)
+            ));
+        }
+    }
+
     pub fn event_published(&self) {
         self.events_published.fetch_add(1, Relaxed);
     }
@@ -200,6 +312,7 @@ impl Metrics {
             "Time from an event's publication to its write on a live stream.",
             &mut out,
         );
+        self.render_llm(&mut out);
         out
     }
 }

@@ -12,6 +12,7 @@ mod checkpoint;
 mod job_source;
 mod lease;
 mod pickups;
+mod rewrite;
 mod runs;
 mod step;
 
@@ -34,6 +35,7 @@ pub use budget::MAX_EVENTS_PER_STEP;
 use checkpoint::Checkpoints;
 pub use lease::take_over_abandoned;
 pub use pickups::{pickups_of_this_run, MAX_PICKUPS, RESUMED, TAKEN_OVER};
+pub use rewrite::without_model;
 pub use runs::{Refused, RunGuard, Runs};
 pub use step::Failure;
 
@@ -47,6 +49,8 @@ pub struct PipelineContext {
     pub lease: Duration,
     /// Reads resume files in disposable worker processes.
     pub readers: Arc<ParseWorkers>,
+    /// The model provider that proposes rewrites, when one is configured.
+    pub llm: Option<Arc<crate::llm::Provider>>,
 }
 
 /// Starts the job's pipeline on its own task; `false` if it is running
@@ -204,13 +208,12 @@ async fn run_steps(
         )
         .await?;
     checkpoint(cancel, Step::Writing)?;
+    let use_model = ctx.llm.is_some() && !rewrite::opted_out(hub, job_id).await?;
     let (a, p) = (analysis.clone(), plan.clone());
     let draft = saved
         .output(
             Step::Writing,
-            step::run(hub, job_id, Step::Writing, move |r| {
-                engine::write(&a, &p, r)
-            }),
+            rewrite::write(ctx, job_id, a, p, use_model, cancel),
         )
         .await?;
     checkpoint(cancel, Step::Validating)?;

@@ -37,6 +37,7 @@ fn context(store: Arc<dyn JobStore>) -> PipelineContext {
             Limits::default(),
             metrics,
         )),
+        llm: None,
     }
 }
 

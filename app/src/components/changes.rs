@@ -19,23 +19,51 @@ pub fn diff_ops(ops: Vec<DiffOp>) -> impl IntoView {
         .collect_view()
 }
 
-/// One expandable card per changed section, with its word-level diff.
+/// One expandable card per changed section, with its word-level diff; a
+/// line a model is rewriting shows as it is written (a draft, never stored),
+/// and each proposed rewrite then shows the gates' verdict.
 #[component]
 pub fn ChangesFeed(state: ReadSignal<JobState>) -> impl IntoView {
     let diffs = Memo::new(move |_| state.with(|s| s.diffs.clone()));
+    let drafts = Memo::new(move |_| state.with(|s| s.drafts.clone()));
     view! {
         <section class="card" aria-labelledby="live-changes-title">
             <h2 id="live-changes-title">"Changes" <span class="count">{move || format!("{} sections", diffs.with(Vec::len))}</span></h2>
             <For
-                each=move || diffs.get()
+                each=move || drafts.get()
                 key=|d| d.patch_id.clone()
+                children=move |d| {
+                    let id = d.patch_id.clone();
+                    let text = move || {
+                        drafts.with(|all| {
+                            all.iter().find(|x| x.patch_id == id).map(|x| x.text.clone()).unwrap_or_default()
+                        })
+                    };
+                    view! {
+                        <div class="change live" data-draft=d.patch_id.clone() aria-live="polite">
+                            <p><strong>{format!("Rewriting your {}…", d.section)}</strong></p>
+                            <p class="diff">
+                                <del><span class="visually-hidden">"was: "</span>{d.original}</del>" "
+                                <ins class="draft-text"><span class="visually-hidden">"being written: "</span>{text}</ins>
+                            </p>
+                        </div>
+                    }
+                }
+            />
+            <For
+                each=move || diffs.get()
+                key=|d| (d.patch_id.clone(), d.verdict.as_ref().map(|v| v.applied))
                 children=|chunk| {
                     let ops = diff_ops(chunk.ops);
                     let section = chunk.section;
                     let section_attr = section.clone();
+                    let verdict = chunk.verdict.map(|v| {
+                        let (class, word) = if v.applied { ("verdict applied", "Applied") } else { ("verdict rejected", "Rejected") };
+                        view! { <span class=class data-verdict=word.to_lowercase()>{word}": "{v.reason}</span> }
+                    });
                     view! {
                         <details class="change" data-section=section_attr>
-                            <summary><strong>{section}</strong>" — "{chunk.summary}</summary>
+                            <summary><strong>{section}</strong>" — "{chunk.summary}" "{verdict}</summary>
                             <p class="diff">{ops}</p>
                         </details>
                     }

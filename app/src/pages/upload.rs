@@ -36,8 +36,7 @@ pub fn UploadPage() -> impl IntoView {
             <h1>"Tailor your resume to the job you want"</h1>
             <p class="lede">
                 "Tailor reads your resume and the job posting, shows how well they match and why, "
-                "and writes a tailored version that only uses facts already in your resume. "
-                "Everything runs on this server; nothing is sent anywhere else."
+                "and writes a tailored version that only uses facts already in your resume."
             </p>
         </section>
         <form
@@ -94,6 +93,7 @@ pub fn UploadPage() -> impl IntoView {
                 />
                 <p class="hint">"Paste the posting, or give its address and Tailor will read the page."</p>
             </fieldset>
+            <ModelNotice/>
             <div class="form-footer">
                 <div id="form-error" class="form-error" role="alert">
                     {move || error.get().map(|(_, message)| view! { <p>{message}</p> })}
@@ -184,5 +184,43 @@ mod submit {
                 Err(e) => set_error.set(Some(e)),
             }
         });
+    }
+}
+
+/// Where the resume goes: this server only, or also the language model the
+/// operator configured (its host shown), with a way to keep one job away
+/// from it. Said here, before the job starts.
+#[component]
+fn ModelNotice() -> impl IntoView {
+    let provider = Resource::new(|| (), |_| crate::api::model_provider());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match provider.await {
+                    Ok(Some(p)) => {
+                        let host_attr = p.host.clone();
+                        view! {
+                        <div class="model-notice" data-model-host=host_attr>
+                            <p>
+                                "This server asks a language model ("{p.model}") at "
+                                <strong>{p.host}</strong>
+                                " to propose rewrites of your summary and bullets: the text of your resume and of the posting is sent there. "
+                                "Tailor checks every proposed rewrite against your resume and uses only those that add no skill, number, employer, title, date, degree or certification."
+                            </p>
+                            <label class="check">
+                                <input type="checkbox" name="without_model" value="1"/>
+                                " Run this job without the model (nothing is sent)"
+                            </label>
+                        </div>
+                        }
+                        .into_any()
+                    }
+                    _ => view! {
+                        <p class="model-notice">"Everything runs on this server; nothing is sent anywhere else."</p>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
     }
 }

@@ -620,7 +620,7 @@ fn short(s: &str, n: usize) -> String {
     }
 }
 
-fn diff_ops(old: &str, new: &str) -> Vec<DiffOp> {
+pub fn diff_ops(old: &str, new: &str) -> Vec<DiffOp> {
     // A pure reorder reads best line by line; anything else word by word.
     let mut a: Vec<&str> = old.lines().collect();
     let mut b: Vec<&str> = new.lines().collect();
@@ -684,6 +684,7 @@ pub fn section_diffs(before: &Resume, after: &Resume, edits: &[Edit]) -> Vec<Dif
             section: s.heading.clone(),
             summary: short(&summary, 300),
             ops: diff_ops(&old, &new),
+            verdict: None,
         });
     }
     out

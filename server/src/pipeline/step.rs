@@ -121,12 +121,13 @@ pub(super) fn progress(
 }
 
 /// A step that has started: it has published `running` and keeps the
-/// clock its ETA is computed from.
+/// clock its ETA is computed from, and the budget of what it may write.
 pub struct StepRun<'a> {
     hub: &'a Hub,
     job_id: Uuid,
     step: Step,
     started: Instant,
+    budget: Budget,
 }
 
 /// Starts `step`: publishes it as running.
@@ -146,6 +147,7 @@ pub async fn begin(
         job_id,
         step,
         started: Instant::now(),
+        budget: Budget::new(step),
     })
 }
 
@@ -169,8 +171,22 @@ impl StepRun<'_> {
 
     /// Says what the step is doing before its engine work starts.
     pub async fn say(&self, detail: String) -> Result<(), Failure> {
-        let body = progress(self.step, StepStatus::Running, 0.0, None, Some(detail));
+        self.say_at(0.0, detail).await
+    }
+
+    /// Says what the step is doing, at `pct` percent.
+    pub async fn say_at(&self, pct: f64, detail: String) -> Result<(), Failure> {
+        let body = progress(self.step, StepStatus::Running, pct, None, Some(detail));
         self.hub.publish(self.job_id, body).await?;
+        Ok(())
+    }
+
+    /// Publishes what the step reports from outside the engine, within the
+    /// step's budget like the engine's own reports.
+    pub async fn emit(&mut self, body: EventBody) -> Result<(), Failure> {
+        if let Some(body) = self.budget.event(body) {
+            self.hub.publish(self.job_id, body).await?;
+        }
         Ok(())
     }
 
@@ -183,25 +199,32 @@ impl StepRun<'_> {
 
     /// Runs `work` on the blocking pool, streaming what it reports, then
     /// publishes the step's end.
-    pub async fn work<T, F>(self, work: F) -> Result<T, Failure>
+    pub async fn work<T, F>(mut self, work: F) -> Result<T, Failure>
     where
         T: Send + 'static,
         F: FnOnce(&mut dyn engine::Reporter) -> Result<T, EngineError> + Send + 'static,
     {
-        let StepRun {
-            hub,
-            job_id,
-            step,
-            started,
-        } = self;
+        let value = self.stream_work(work).await?;
+        self.complete().await?;
+        Ok(value)
+    }
+
+    /// Runs `work` on the blocking pool, streaming what it reports; the
+    /// step stays open (end it with [`StepRun::complete`]) unless the work
+    /// failed, which ends it as failed.
+    pub async fn stream_work<T, F>(&mut self, work: F) -> Result<T, Failure>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut dyn engine::Reporter) -> Result<T, EngineError> + Send + 'static,
+    {
+        let (hub, job_id, step, started) = (self.hub, self.job_id, self.step, self.started);
         let (tx, mut rx) = mpsc::channel(64);
         let handle = tokio::task::spawn_blocking(move || work(&mut ChannelReporter(tx)));
-        let mut budget = Budget::new(step);
         while let Some(report) = rx.recv().await {
             let body = match report {
                 Report::Progress(pct, detail) => {
                     let pct = pct.clamp(0.0, 99.0);
-                    if !budget.progress(pct) {
+                    if !self.budget.progress(pct) {
                         continue;
                     }
                     let elapsed = started.elapsed().as_secs_f64();
@@ -209,31 +232,17 @@ impl StepRun<'_> {
                     let eta = (pct > 0.0).then(|| elapsed * (100.0 - pct) / pct);
                     progress(step, StepStatus::Running, pct, eta, Some(detail))
                 }
-                Report::Event(body) => match budget.event(body) {
+                Report::Event(body) => match self.budget.event(body) {
                     Some(body) => body,
                     None => continue,
                 },
             };
             hub.publish(job_id, body).await?;
         }
-        for body in budget.finish() {
-            hub.publish(job_id, body).await?;
-        }
-        let outcome = handle.await;
-        let took = format!(
-            "Done in {}",
-            human_duration(started.elapsed().as_secs_f64())
-        );
-        match outcome {
-            Ok(Ok(value)) => {
-                hub.publish(
-                    job_id,
-                    progress(step, StepStatus::Completed, 100.0, None, Some(took)),
-                )
-                .await?;
-                Ok(value)
-            }
+        match handle.await {
+            Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => {
+                self.flush().await?;
                 let body = progress(step, StepStatus::Failed, 0.0, None, Some(error.to_string()));
                 hub.publish(job_id, body).await?;
                 Err(Failure::Engine { step, error })
@@ -245,11 +254,33 @@ impl StepRun<'_> {
                     "the step was cancelled"
                 };
                 tracing::error!(job = %job_id, step = step.as_str(), "{message}");
+                self.flush().await?;
                 hub.publish(job_id, progress(step, StepStatus::Failed, 0.0, None, None))
                     .await?;
                 Err(Failure::internal(Some(step), message.to_string()))
             }
         }
+    }
+
+    /// Sends what the budget held back, and its "more" lines.
+    async fn flush(&mut self) -> Result<(), Failure> {
+        let budget = std::mem::replace(&mut self.budget, Budget::new(self.step));
+        for body in budget.finish() {
+            self.hub.publish(self.job_id, body).await?;
+        }
+        Ok(())
+    }
+
+    /// Ends the step as completed.
+    pub async fn complete(mut self) -> Result<(), Failure> {
+        self.flush().await?;
+        let took = format!(
+            "Done in {}",
+            human_duration(self.started.elapsed().as_secs_f64())
+        );
+        let body = progress(self.step, StepStatus::Completed, 100.0, None, Some(took));
+        self.hub.publish(self.job_id, body).await?;
+        Ok(())
     }
 }
 

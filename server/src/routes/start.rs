@@ -30,6 +30,8 @@ struct StartJson {
     resume_text: Option<String>,
     job_text: Option<String>,
     job_url: Option<String>,
+    /// `false`: this job is not sent to the configured model provider.
+    use_model: Option<bool>,
 }
 
 pub async fn start_pipeline(
@@ -53,9 +55,13 @@ pub async fn start_pipeline(
             "Send the resume and job as application/json or multipart/form-data.".into(),
         ));
     };
+    let use_model = !inputs.without_model;
     let inputs = validate(inputs)?;
 
-    let job_id = app.jobs.start(Some(&viewer.owner), inputs).await?;
+    let job_id = app
+        .jobs
+        .start(Some(&viewer.owner), inputs, use_model)
+        .await?;
 
     if wants_html {
         // A plain HTML form (before the page's script has loaded) lands on
@@ -103,6 +109,7 @@ async fn from_json(req: Request) -> Result<RawInputs, ApiError> {
     Ok(RawInputs {
         resume_file: None,
         resume_text: json.resume_text,
+        without_model: json.use_model == Some(false),
         job_text: json.job_text,
         job_url: json.job_url,
     })
@@ -135,6 +142,8 @@ async fn from_multipart(req: Request) -> Result<RawInputs, ApiError> {
             "resume_text" => raw.resume_text = Some(utf8(bytes, "resume_text")?),
             "job_text" => raw.job_text = Some(utf8(bytes, "job_text")?),
             "job_url" => raw.job_url = Some(utf8(bytes, "job_url")?),
+            // The upload form's "run without the model" box.
+            "without_model" => raw.without_model = !bytes.is_empty(),
             _ => {} // unknown fields are ignored, like unknown JSON keys
         }
     }
@@ -171,6 +180,8 @@ struct RawInputs {
     resume_text: Option<String>,
     job_text: Option<String>,
     job_url: Option<String>,
+    /// The person asked for this job to run without the model provider.
+    without_model: bool,
 }
 
 fn non_blank(s: Option<String>) -> Option<String> {

@@ -57,6 +57,7 @@ pub async fn stream_job(
     let hub = app.hub.clone();
     // Subscribe before the first read, so nothing appended after it is missed.
     let wake = hub.subscribe(job_id);
+    let drafts = hub.subscribe_drafts(job_id);
     let snapshot = job_state(&app, job_id).await?;
     if snapshot.is_done() && cursor >= snapshot.last_seq {
         // The job is over and the client has all of it: 204 stops EventSource.
@@ -79,6 +80,7 @@ pub async fn stream_job(
         job_id,
         cursor,
         wake,
+        drafts,
         app.metrics.stream_guard(cursor > 0),
     )
     .into_response();
@@ -114,6 +116,8 @@ struct Reader {
     job_id: Uuid,
     cursor: u64,
     wake: watch::Receiver<u64>,
+    /// Lines in flight (never stored); `None` once the hub dropped them.
+    drafts: Option<watch::Receiver<Option<Envelope>>>,
     page: VecDeque<Envelope>,
     sent_retry: bool,
     finished: bool,
@@ -129,15 +133,20 @@ fn events(
     job_id: Uuid,
     cursor: u64,
     mut wake: watch::Receiver<u64>,
+    mut drafts: watch::Receiver<Option<Envelope>>,
     guard: crate::metrics::StreamGuard,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     wake.borrow_and_update();
+    // The line in flight now, if any, is sent once the reader has caught
+    // up with the log (the reducer drops it if its verdict came first).
+    drafts.mark_changed();
     let heartbeat = hub.heartbeat();
     let reader = Reader {
         hub,
         job_id,
         cursor,
         wake,
+        drafts: Some(drafts),
         page: VecDeque::new(),
         sent_retry: false,
         finished: false,
@@ -203,11 +212,30 @@ impl Reader {
                     let hb = Envelope::heartbeat(self.job_id, now_ms(), self.cursor);
                     return Some(frame(&hb));
                 }
+                draft = next_draft(&mut self.drafts) => {
+                    // Sent only here, caught up with the log; a draft of a
+                    // line decided meanwhile is dropped by the reducer.
+                    if let Some(draft) = draft {
+                        return Some(frame(&draft));
+                    }
+                }
                 _ = self.hub.shutdown().cancelled() => return None,
                 _ = poll(self.hub.poll_interval()) => {}
             }
         }
     }
+}
+
+/// The next draft shown; pends forever once the hub dropped the job's drafts.
+async fn next_draft(drafts: &mut Option<watch::Receiver<Option<Envelope>>>) -> Option<Envelope> {
+    let Some(rx) = drafts else {
+        return std::future::pending().await;
+    };
+    if rx.changed().await.is_err() {
+        *drafts = None;
+        return None;
+    }
+    rx.borrow_and_update().clone()
 }
 
 /// Sleeps for the interval, or forever when there is none.

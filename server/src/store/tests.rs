@@ -100,6 +100,7 @@ pub fn script() -> Vec<EventBody> {
                     text: "Rust".into(),
                 },
             ],
+            verdict: None,
         }),
         EventBody::Error(ErrorPayload {
             code: "soft".into(),

@@ -79,6 +79,14 @@ pub fn evidence_violations(
     today: YearMonth,
 ) -> Vec<Violation> {
     let o = facts(original, Some(source));
+    violations_against(&o, experience_months(original, today) / 12, tailored)
+}
+
+/// The evidence rule against facts read once: `o` is the original's facts
+/// (`facts(original, Some(source))`), `covered_years` the whole years its
+/// roles' dates cover. For callers that check many small texts against one
+/// original (the rewrite gates), so the original is read once.
+pub fn violations_against(o: &Facts, covered_years: i64, tailored: &Resume) -> Vec<Violation> {
     let t = facts(tailored, None);
     let mut bad = Vec::new();
     let mut push = |kind, value: &str| {
@@ -167,7 +175,7 @@ pub fn evidence_violations(
     // A years claim is true when the original makes it (or a larger one), or
     // when the roles' dates, taken as a union, cover that many whole years.
     let stated = o.years.iter().map(|y| y.0).max().unwrap_or(0);
-    let covered = experience_months(original, today) / 12;
+    let covered = covered_years;
     for (n, raw) in &t.years {
         if *n > stated && i64::from(*n) > covered {
             push(FactKind::Years, raw);

@@ -15,7 +15,7 @@ use super::matching::{Score, TermEvidence};
 use super::resume::dates::YearMonth;
 use super::resume::Resume;
 
-pub use evidence::{evidence_violations, FactKind, Violation};
+pub use evidence::{evidence_violations, violations_against, FactKind, Violation};
 pub use facts::{experience_months, resume_lines};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
