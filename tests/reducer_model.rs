@@ -97,6 +97,7 @@ fn body() -> impl Strategy<Value = EventBody> {
                 section: "skills".into(),
                 summary,
                 ops: vec![],
+                verdict: None,
             })
         }),
         any::<bool>().prop_map(|retryable| EventBody::Error(ErrorPayload {
@@ -295,6 +296,8 @@ fn model(delivered: &[Envelope]) -> JobState {
                 _ => None,
             })
             .collect(),
+        // The generator sends no drafts (in-flight model text, never stored).
+        drafts: Vec::new(),
         done,
         started_at: counted.first().map(|e| e.ts),
         updated_at: counted.last().map(|e| e.ts),
