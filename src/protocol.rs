@@ -287,7 +287,10 @@ pub struct DonePayload {
     pub result_url: Option<String>,
 }
 
-/// The nine event types and their payloads. Serialised adjacently:
+/// A person's decision on a finished job's result (see [`crate::review`]).
+pub type DecisionPayload = crate::review::Decision;
+
+/// The ten event types and their payloads. Serialised adjacently:
 /// `"type"` names the variant and `"payload"` holds its fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "payload", rename_all = "snake_case")]
@@ -301,6 +304,8 @@ pub enum EventBody {
     Error(ErrorPayload),
     Heartbeat(HeartbeatPayload),
     Done(DonePayload),
+    /// After `done`: one decision of the person reviewing the result.
+    Decision(DecisionPayload),
 }
 
 impl EventBody {
@@ -316,11 +321,12 @@ impl EventBody {
             EventBody::Error(_) => "error",
             EventBody::Heartbeat(_) => "heartbeat",
             EventBody::Done(_) => "done",
+            EventBody::Decision(_) => "decision",
         }
     }
 
     /// Every event type, for clients that must subscribe to each SSE name.
-    pub const KINDS: [&'static str; 9] = [
+    pub const KINDS: [&'static str; 10] = [
         "job_status",
         "step_progress",
         "insight_emitted",
@@ -330,6 +336,7 @@ impl EventBody {
         "error",
         "heartbeat",
         "done",
+        "decision",
     ];
 }
 
@@ -463,6 +470,10 @@ mod tests {
             EventBody::Done(DonePayload {
                 status: DoneStatus::Completed,
                 result_url: Some("/api/jobs/x/result".into()),
+            }),
+            EventBody::Decision(DecisionPayload::Change {
+                change_id: "summary".into(),
+                accepted: false,
             }),
         ]
     }

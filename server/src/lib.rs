@@ -6,6 +6,7 @@
 pub mod access;
 pub mod cli;
 pub mod config;
+pub mod decisions;
 pub mod defences;
 pub mod engine;
 pub mod error;
@@ -202,9 +203,11 @@ fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
                 let (state, viewer) = (state.clone(), viewer.clone());
                 Box::pin(async move {
                     let read_only = read_only(&state, &viewer, id).await?;
-                    let outcome = outcome::load(state.hub.store().as_ref(), id).await.ok()?;
+                    let decided = decisions::load(state.hub.store().as_ref(), id, None)
+                        .await
+                        .ok()?;
                     Some(Viewed {
-                        value: outcome::job_result(id, &outcome),
+                        value: decided.job_result(id),
                         read_only,
                     })
                 })

@@ -78,6 +78,19 @@ pub fn evidence_violations(
     tailored: &Resume,
     today: YearMonth,
 ) -> Vec<Violation> {
+    evidence_violations_given(original, source, tailored, today, &[])
+}
+
+/// [`evidence_violations`], where `given` are the terms the person confirmed
+/// having on the Review page: a skill that is one of them is evidence they
+/// gave. Nothing else they give (a number, another skill) is.
+pub fn evidence_violations_given(
+    original: &Resume,
+    source: &str,
+    tailored: &Resume,
+    today: YearMonth,
+    given: &[String],
+) -> Vec<Violation> {
     let o = facts(original, Some(source));
     let t = facts(tailored, None);
     let mut bad = Vec::new();
@@ -99,7 +112,8 @@ pub fn evidence_violations(
             || written(&o, canon)
             // "product strategy" for "product strategies": the same words, inflected.
             || o.stems.contains(&stems_of(surface))
-            || in_one_line(&o, surface);
+            || in_one_line(&o, surface)
+            || crate::engine::review::is_given(surface, given);
         if !ok {
             push(FactKind::Skill, surface);
         }
