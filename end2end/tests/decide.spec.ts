@@ -51,6 +51,7 @@ async function decideFlows(page: Page, width: string) {
   for (const pane of [original, tailored]) await pane.evaluate((el) => (el.style.maxHeight = "6rem"));
   await original.evaluate((el) => (el.scrollTop = el.scrollHeight));
   await expect.poll(() => tailored.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+  for (const pane of [original, tailored]) await pane.evaluate((el) => (el.style.maxHeight = ""));
 
   // 1. Drop the summary, with the keyboard alone: gone from the page and
   //    from the DOCX and the PDF, whose names say the version.
@@ -87,6 +88,7 @@ async function decideFlows(page: Page, width: string) {
   const sum = points.map((p) => Number(p.split("/")[0])).reduce((a, b) => a + b, 0);
   expect(Math.min(100, Math.round(sum))).toBe(after);
   await expect(tailored).toContainText("Added by you: problem-solving");
+  await page.locator(".review-grid").screenshot({ path: path.join(shots, `decide-confirmed-${width}.png`) });
 
   // 3. Edit a bullet in place, adding a number the original does not have:
   //    kept, and flagged.
@@ -114,8 +116,11 @@ async function decideFlows(page: Page, width: string) {
   await expect(page.getByTestId("version")).toHaveText("showing version 4");
   await expect(page.getByTestId("change-summary")).toContainText("Dropped");
   await page.screenshot({ path: path.join(shots, `decide-restored-${width}.png`), fullPage: true });
+  await page.locator("section.decisions").screenshot({ path: path.join(shots, `decide-changes-${width}.png`) });
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: path.join(shots, `decide-restored-${width}-dark.png`), fullPage: true });
+  await page.locator("section.decisions").screenshot({ path: path.join(shots, `decide-changes-${width}-dark.png`) });
+  await page.getByLabel("Tailored resume").screenshot({ path: path.join(shots, `decide-compare-${width}-dark.png`) });
 }
 
 test("the person decides on the Review page (desktop)", async ({ page }) => {

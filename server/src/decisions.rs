@@ -127,6 +127,11 @@ async fn decided(
     .await
     .map_err(|e| ApiError::Internal(format!("re-rendering failed: {e}")))?
     .map_err(|e| ApiError::Internal(format!("re-rendering failed: {e}")))?;
+    // Versions in the person's words: a change by its description, a line
+    // by its text, not by their ids.
+    for (v, round) in versions.iter_mut().skip(1).zip(&review.rounds) {
+        v.description = describe(&round.decision, &reviewed);
+    }
     Ok(Decided {
         outcome: reviewed.outcome,
         info: ReviewInfo {
@@ -194,4 +199,35 @@ pub async fn take(hub: &Hub, id: Uuid, decision: Decision) -> Result<Decided, Ap
     let state = store.snapshot(id).await?.ok_or(ApiError::JobNotFound)?;
     let stored = outcome::load(store, id).await?;
     decided(store, id, &state, stored, None).await
+}
+
+fn describe(d: &Decision, r: &review::Reviewed) -> String {
+    let short = |t: &str| -> String {
+        let mut s: String = t.chars().take(60).collect();
+        if t.chars().count() > 60 {
+            s.push('…');
+        }
+        s
+    };
+    match d {
+        Decision::Change {
+            change_id,
+            accepted,
+        } => match r.changes.iter().find(|c| &c.id == change_id) {
+            Some(c) => format!(
+                "{}: {}",
+                if *accepted { "Kept" } else { "Dropped" },
+                short(&c.description)
+            ),
+            None => d.describe(),
+        },
+        Decision::Edit { line_id, text } => match r.lines.iter().find(|l| &l.id == line_id) {
+            Some(l) => match text {
+                Some(t) => format!("Rewrote \"{}\" as \"{}\"", short(&l.proposed), short(t)),
+                None => format!("Put back \"{}\"", short(&l.proposed)),
+            },
+            None => d.describe(),
+        },
+        _ => d.describe(),
+    }
 }

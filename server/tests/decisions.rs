@@ -262,6 +262,16 @@ async fn decisions_follow_through(server: TestServer) {
     assert_eq!(restored.score_after, dropped.score_after);
     assert!(restored.review.flags.is_empty());
     assert_eq!(restored.review.versions.len(), 5);
+    // Versions are told in the person's words, not by ids.
+    let told: Vec<&str> = restored
+        .review
+        .versions
+        .iter()
+        .map(|v| v.description.as_str())
+        .collect();
+    assert!(told[1].starts_with("Dropped: Added a summary"), "{told:?}");
+    assert!(told[3].starts_with("Rewrote \""), "{told:?}");
+    assert_eq!(told[4], "Went back to version 1");
     let (name, bytes) = download(&server, alice, &paths::job_export_version(job, "txt", 3)).await;
     assert!(name.contains("tailored v3.txt"), "{name}");
     assert!(String::from_utf8(bytes)

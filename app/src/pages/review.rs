@@ -423,8 +423,10 @@ fn sync_scroll(ev: &leptos::ev::Event, other: &str) {
 /// A line as compared across versions: bullet markers, case and spacing
 /// are presentation, not content.
 fn comparable(line: &str) -> String {
+    // "Skills:" in the file and "SKILLS" as a rendered heading are one line.
     line.trim()
         .trim_start_matches(['•', '-', '*', '·', '▪', '–'])
+        .trim_end_matches([':', ' '])
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -619,12 +621,16 @@ fn EvidenceList(result: JobResult) -> impl IntoView {
                     .into_iter()
                     .map(|e| {
                         let how = e.match_kind.clone().unwrap_or_default();
-                        let via = e.locations.iter().find_map(|l| l.via.clone());
+                        // The relation behind a taxonomy match: the resume's
+                        // term that stands for the job's, where it is.
+                        let via = e.locations.iter().find_map(|l| {
+                            l.via.clone().map(|v| format!("{} via {v}: “{}”", l.match_kind, l.text))
+                        });
                         let wher = e.locations.first().map(|l| {
                             let role = l.role.clone().map(|r| format!(" ({r})")).unwrap_or_default();
                             format!("{}{}: “{}”", l.section, role, l.text)
                         });
-                        let relation = via.map(|v| view! { <span class="via">{format!("via {v}")}</span> });
+                        let relation = via.map(|v| view! { <span class="via" data-testid="via">{v}</span> });
                         view! {
                             <li>
                                 <span class="term">{e.term}</span>
