@@ -13,6 +13,7 @@ pub mod metric_keys;
 pub mod paths;
 pub mod protocol;
 pub mod result;
+pub mod review;
 pub mod state;
 
 pub use protocol::*;

@@ -8,6 +8,12 @@ pub const MAX_JOB_TEXT_BYTES: usize = 512 * 1024;
 pub const MAX_BODY_BYTES: usize = MAX_RESUME_BYTES + 1024 * 1024;
 const _: () = assert!(MAX_BODY_BYTES > MAX_RESUME_BYTES + MAX_JOB_TEXT_BYTES);
 
+/// The most decisions (versions) one job's review keeps: each is one
+/// event in the job's log, which has its own, larger cap.
+pub const MAX_DECISIONS_PER_JOB: usize = 200;
+/// The longest text of one decision (an edited line, a wording, a term).
+pub const MAX_DECISION_TEXT_CHARS: usize = 600;
+
 /// `bytes` as people read a size limit: "10 MiB", "512 KiB".
 pub fn describe(bytes: usize) -> String {
     const MIB: usize = 1024 * 1024;

@@ -16,6 +16,7 @@ pub mod route {
     pub const RESULT: &str = "/api/jobs/{id}/result";
     pub const EXPORT: &str = "/api/jobs/{id}/export";
     pub const SHARE: &str = "/api/jobs/{id}/share";
+    pub const DECISIONS: &str = "/api/jobs/{id}/decisions";
     /// Where a share link lands.
     pub const SHARE_LANDING: &str = "/share/{id}/{token}";
 }
@@ -52,6 +53,15 @@ pub fn job_result(id: Uuid) -> String {
 pub fn job_export(id: Uuid, format: &str) -> String {
     format!("{}?format={format}", at(route::EXPORT, id))
 }
+/// `POST` one decision on the result (see `review::Decision`); the answer
+/// is the result as decided.
+pub fn job_decisions(id: Uuid) -> String {
+    at(route::DECISIONS, id)
+}
+/// A download of one version of the result.
+pub fn job_export_version(id: Uuid, format: &str, version: u32) -> String {
+    format!("{}&version={version}", job_export(id, format))
+}
 /// `POST` makes a share link, `DELETE` revokes it.
 pub fn job_share(id: Uuid) -> String {
     at(route::SHARE, id)
@@ -75,7 +85,8 @@ mod tests {
     #[test]
     fn urls_follow_their_patterns() {
         let id = Uuid::from_u128(0x1234_5678_9abc_def0_1234_5678_9abc_def0);
-        let cases: [(&str, String); 8] = [
+        let cases: [(&str, String); 9] = [
+            (route::DECISIONS, job_decisions(id)),
             (route::JOB, job(id)),
             (route::CANCEL, job_cancel(id)),
             (route::RETRY, job_retry(id)),

@@ -311,7 +311,10 @@ pub struct DonePayload {
     pub result_url: Option<String>,
 }
 
-/// The nine event types and their payloads. Serialised adjacently:
+/// A person's decision on a finished job's result (see [`crate::review`]).
+pub type DecisionPayload = crate::review::Decision;
+
+/// The eleven event types and their payloads. Serialised adjacently:
 /// `"type"` names the variant and `"payload"` holds its fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "payload", rename_all = "snake_case")]
@@ -327,6 +330,8 @@ pub enum EventBody {
     Done(DonePayload),
     /// In-flight text (see [`DraftTextPayload`]); never stored.
     DraftText(DraftTextPayload),
+    /// After `done`: one decision of the person reviewing the result.
+    Decision(DecisionPayload),
 }
 
 impl EventBody {
@@ -343,6 +348,7 @@ impl EventBody {
             EventBody::Heartbeat(_) => "heartbeat",
             EventBody::Done(_) => "done",
             EventBody::DraftText(_) => "draft_text",
+            EventBody::Decision(_) => "decision",
         }
     }
 
@@ -353,7 +359,7 @@ impl EventBody {
     }
 
     /// Every event type, for clients that must subscribe to each SSE name.
-    pub const KINDS: [&'static str; 10] = [
+    pub const KINDS: [&'static str; 11] = [
         "job_status",
         "step_progress",
         "insight_emitted",
@@ -364,6 +370,7 @@ impl EventBody {
         "heartbeat",
         "done",
         "draft_text",
+        "decision",
     ];
 }
 
@@ -507,6 +514,10 @@ mod tests {
                 section: "Experience".into(),
                 original: "Ran on-call".into(),
                 text: "Ran the week".into(),
+            }),
+            EventBody::Decision(DecisionPayload::Change {
+                change_id: "summary".into(),
+                accepted: false,
             }),
         ]
     }

@@ -47,6 +47,71 @@ pub struct JobResult {
     /// Share of bullets with a measurable result, 0–1.
     pub quantified_ratio: f64,
     pub downloads: Vec<Download>,
+    /// What the person decided and can still decide; absent from results
+    /// made before decisions existed.
+    #[serde(default)]
+    pub review: ReviewInfo,
+}
+
+/// The Review page's decisions: the changes with their state, what the
+/// person confirmed, the lines they may edit, and every version.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReviewInfo {
+    /// The version shown (0: as Tailor wrote it).
+    pub version: u32,
+    pub versions: Vec<VersionInfo>,
+    /// Every change Tailor proposed, kept or dropped.
+    pub changes: Vec<ReviewChange>,
+    /// Terms the person said they have: "added by you".
+    pub confirmed: Vec<crate::review::Confirmation>,
+    /// Lines the person may rewrite.
+    pub lines: Vec<EditableLine>,
+    /// Where a confirmed term may go besides the skills: the roles.
+    pub roles: Vec<RoleChoice>,
+    /// What the evidence rule flags in the person's own edits (never
+    /// blocking): "number: 40%".
+    pub flags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    pub version: u32,
+    /// Epoch milliseconds; `None` for version 0.
+    pub ts: Option<i64>,
+    pub description: String,
+}
+
+/// One change Tailor proposed, as the person may keep or drop it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewChange {
+    /// What a decision names.
+    pub id: String,
+    /// summary, bullet_reorder, alias, skills_reorder or skill_surface.
+    pub kind: String,
+    pub section: String,
+    pub description: String,
+    pub reason: String,
+    pub accepted: bool,
+}
+
+/// A line of the tailored resume the person may rewrite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditableLine {
+    pub id: String,
+    pub section: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// As Tailor wrote it.
+    pub proposed: String,
+    /// The person's text, if they edited it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleChoice {
+    pub role: usize,
+    pub label: String,
 }
 
 /// A match score's band: below 50 weak, 50–74 fair, 75 and up strong (the
@@ -158,6 +223,9 @@ pub struct MissingTerm {
     pub importance: String,
     pub job_count: usize,
     pub note: String,
+    /// The posting's sentence that asks for it.
+    #[serde(default)]
+    pub context: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,6 +244,20 @@ pub struct Download {
 }
 
 impl Download {
+    /// The four downloads of one version of a job's result.
+    pub fn of_version(job_id: Uuid, version: u32) -> Vec<Download> {
+        Download::all(job_id)
+            .into_iter()
+            .map(|mut d| {
+                if version > 0 {
+                    d.url = crate::paths::job_export_version(job_id, &d.format, version);
+                    d.label = format!("{} (v{version})", d.label);
+                }
+                d
+            })
+            .collect()
+    }
+
     /// The four downloads of a job, in the order the Review screen shows them.
     pub fn all(job_id: Uuid) -> Vec<Download> {
         [

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::protocol::*;
+use crate::review::ReviewState;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StepState {
@@ -61,6 +62,9 @@ pub struct JobState {
     pub started_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+    /// The person's decisions on the result, every version of them.
+    #[serde(default, skip_serializing_if = "ReviewState::is_empty")]
+    pub review: ReviewState,
 }
 
 impl JobState {
@@ -80,6 +84,7 @@ impl JobState {
             done: None,
             started_at: None,
             updated_at: None,
+            review: ReviewState::default(),
         }
     }
 
@@ -151,6 +156,14 @@ impl JobState {
                 self.status = p.status.job_status();
                 self.done = Some(p.clone());
                 self.drafts.clear();
+            }
+            // Decisions are taken on a completed result only; one that
+            // arrives otherwise (or past the limit) is kept in the log but
+            // decides nothing.
+            EventBody::Decision(d) => {
+                if self.status == JobStatus::Completed && self.is_done() {
+                    self.review.apply(d, event.ts);
+                }
             }
         }
         true
@@ -295,6 +308,13 @@ mod tests {
                 status,
                 result_url: None,
             })),
+            ("[a-c]", any::<bool>()).prop_map(|(change_id, accepted)| {
+                EventBody::Decision(DecisionPayload::Change {
+                    change_id,
+                    accepted,
+                })
+            }),
+            (0u32..4).prop_map(|version| EventBody::Decision(DecisionPayload::Restore { version })),
         ]
     }
 

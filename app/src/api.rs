@@ -217,3 +217,27 @@ pub async fn share(job_id: uuid::Uuid) -> Result<String, String> {
         Err(_) => Err("Could not reach the server. Check your connection and try again.".into()),
     }
 }
+
+/// Sends one decision on a finished job's result (Review page); the
+/// result as decided now, or the server's message.
+#[cfg(feature = "hydrate")]
+pub async fn decide(
+    job_id: uuid::Uuid,
+    decision: &tailor_common::review::Decision,
+) -> Result<JobResult, String> {
+    let request = gloo_net::http::Request::post(&tailor_common::paths::job_decisions(job_id))
+        .header("Accept", "application/json")
+        .json(decision)
+        .map_err(|_| "The decision could not be sent.".to_string())?;
+    match request.send().await {
+        Ok(response) if response.ok() => response
+            .json()
+            .await
+            .map_err(|_| "The server's answer could not be read.".to_string()),
+        Ok(response) => Err(match response.json::<tailor_common::ApiErrorBody>().await {
+            Ok(body) => body.error.message,
+            Err(_) => format!("The server answered {}.", response.status()),
+        }),
+        Err(_) => Err("Could not reach the server. Check your connection and try again.".into()),
+    }
+}

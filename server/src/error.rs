@@ -16,6 +16,8 @@ pub enum ApiError {
     BadRequest { code: &'static str, message: String },
     #[error("The request is larger than the {limit_mib} MiB limit.")]
     TooLarge { limit_mib: usize },
+    #[error("The request is larger than the {0} limit.")]
+    BodyTooLarge(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("No job with this id exists (it may have been removed).")]
@@ -34,6 +36,10 @@ pub enum ApiError {
     JobCompleted,
     #[error("Too many jobs are running right now; try again in a moment.")]
     Busy,
+    #[error(
+        "This result has reached its limit of decisions; go back to a version or start again."
+    )]
+    TooManyDecisions,
     #[error("{0}")]
     Unauthorized(String),
     #[error(
@@ -59,7 +65,7 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooLarge { .. } | ApiError::BodyTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::JobNotFound | ApiError::RouteNotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -68,6 +74,7 @@ impl ApiError {
             | ApiError::JobFinished
             | ApiError::JobCompleted => StatusCode::CONFLICT,
             ApiError::Busy => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooManyDecisions => StatusCode::CONFLICT,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::CrossOrigin => StatusCode::FORBIDDEN,
             ApiError::HostNotAllowed(_) => StatusCode::MISDIRECTED_REQUEST,
@@ -83,7 +90,7 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest { code, .. } => code,
-            ApiError::TooLarge { .. } => "payload_too_large",
+            ApiError::TooLarge { .. } | ApiError::BodyTooLarge(_) => "payload_too_large",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::JobNotFound => "job_not_found",
             ApiError::RouteNotFound => "not_found",
@@ -93,6 +100,7 @@ impl ApiError {
             ApiError::JobFinished => "job_finished",
             ApiError::JobCompleted => "job_completed",
             ApiError::Busy => "busy",
+            ApiError::TooManyDecisions => "too_many_decisions",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::CrossOrigin => "cross_origin",
             ApiError::HostNotAllowed(_) => "host_not_allowed",

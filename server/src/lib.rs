@@ -6,6 +6,7 @@
 pub mod access;
 pub mod cli;
 pub mod config;
+pub mod decisions;
 pub mod defences;
 pub mod engine;
 pub mod error;
@@ -241,9 +242,9 @@ fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
                     let Some(read_only) = read_only(&state, &viewer, id).await? else {
                         return Ok(None);
                     };
-                    match outcome::load(state.hub.store().as_ref(), id).await {
-                        Ok(outcome) => Ok(Some(Viewed {
-                            value: outcome::job_result(id, &outcome),
+                    match decisions::load(state.hub.store().as_ref(), id, None).await {
+                        Ok(decided) => Ok(Some(Viewed {
+                            value: decided.job_result(id),
                             read_only,
                         })),
                         Err(ApiError::Store(e @ store::StoreError::Backend(_))) => Err(outage(e)),

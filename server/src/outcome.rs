@@ -70,6 +70,7 @@ pub fn job_result(job_id: Uuid, o: &Outcome) -> JobResult {
                 importance: m.importance.as_str().to_string(),
                 job_count: m.job_count,
                 note: m.note.clone(),
+                context: m.job_context.clone(),
             })
             .collect(),
         validations: o
@@ -95,6 +96,7 @@ pub fn job_result(job_id: Uuid, o: &Outcome) -> JobResult {
         word_count: o.word_count,
         quantified_ratio: o.quantified_ratio,
         downloads: Download::all(job_id),
+        review: Default::default(),
     }
 }
 
@@ -155,6 +157,12 @@ impl Format {
 /// "Jane Smith - Data Analyst - tailored.docx": who, for what, in plain
 /// characters that every filesystem and browser accepts.
 pub fn file_name(o: &Outcome, format: Format) -> String {
+    file_name_of_version(o, format, 0)
+}
+
+/// [`file_name`] of a decided version: "… - tailored v3.pdf" (version 0
+/// is the one Tailor wrote, named as before).
+pub fn file_name_of_version(o: &Outcome, format: Format, version: u32) -> String {
     let mut parts = Vec::new();
     if let Some(name) = &o.candidate_name {
         parts.push(name.as_str());
@@ -162,7 +170,11 @@ pub fn file_name(o: &Outcome, format: Format) -> String {
     if let Some(title) = &o.job_title {
         parts.push(title.as_str());
     }
-    parts.push("tailored");
+    let tailored = match version {
+        0 => "tailored".to_string(),
+        v => format!("tailored v{v}"),
+    };
+    parts.push(&tailored);
     let stem: String = parts
         .join(" - ")
         .chars()

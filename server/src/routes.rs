@@ -1,6 +1,7 @@
 //! The HTTP API. Each module holds one resource's handlers.
 
 mod control;
+mod decisions;
 mod export;
 mod jobs;
 mod share;
@@ -36,6 +37,11 @@ pub fn api_router() -> Router<AppState> {
         .route(route::RESULT, get(jobs::result))
         .route(route::EXPORT, get(export::export))
         .route(route::SHARE, post(share::create).delete(share::revoke))
+        .route(
+            route::DECISIONS,
+            post(decisions::decide)
+                .layer(DefaultBodyLimit::max(decisions::MAX_DECISION_BODY_BYTES)),
+        )
         .route(route::SHARE_LANDING, get(share::open))
         // Unknown API paths answer in JSON, not with the app's HTML 404.
         .route(

@@ -47,6 +47,7 @@ fn job_routes(job: Uuid) -> Vec<(Method, String)> {
         (Method::POST, paths::job_retry(job)),
         (Method::POST, paths::job_share(job)),
         (Method::DELETE, paths::job_share(job)),
+        (Method::POST, paths::job_decisions(job)),
         (Method::DELETE, paths::job(job)),
     ]
 }

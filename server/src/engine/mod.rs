@@ -16,6 +16,7 @@ pub mod read;
 pub mod render;
 mod report;
 pub mod resume;
+pub mod review;
 pub mod rewrite;
 pub mod skills;
 mod steps;

@@ -1,5 +1,6 @@
 //! `GET /api/jobs/{id}/export?format=docx|pdf|md|txt`: the tailored resume
-//! as a download, rendered from the structured resume.
+//! as a download, rendered from the structured resume as the person
+//! decided it (`&version=N` for an earlier version).
 
 use axum::{
     extract::{Path, Query, State},
@@ -11,14 +12,17 @@ use serde::Deserialize;
 use super::parse_job_id;
 use crate::{
     access::{authorize, Need, Viewer},
+    decisions,
     error::ApiError,
-    outcome::{self, file_name, Format},
+    outcome::{file_name_of_version, Format},
     state::AppState,
 };
 
 #[derive(Debug, Deserialize)]
 pub struct ExportQuery {
     format: Option<String>,
+    /// A version of the person's decisions; the latest when absent.
+    version: Option<u32>,
 }
 
 pub async fn export(
@@ -36,8 +40,9 @@ pub async fn export(
             format!("'{requested}' is not a download format; use docx, pdf, md or txt."),
         )
     })?;
-    let outcome = outcome::load(app.hub.store().as_ref(), id).await?;
-    let name = file_name(&outcome, format);
+    let decided = decisions::load(app.hub.store().as_ref(), id, query.version).await?;
+    let name = file_name_of_version(&decided.outcome, format, decided.info.version);
+    let outcome = decided.outcome;
     // Rendering a PDF or DOCX is CPU work: keep it off the async workers.
     let bytes = tokio::task::spawn_blocking(move || format.render(&outcome))
         .await

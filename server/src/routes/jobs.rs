@@ -7,8 +7,8 @@ use axum::{
 use super::{job_state, parse_job_id};
 use crate::{
     access::{authorize, Need, Viewer},
+    decisions,
     error::ApiError,
-    outcome,
     state::AppState,
 };
 
@@ -24,7 +24,8 @@ pub async fn snapshot(
     Ok(Json(state).into_response())
 }
 
-/// `GET /api/jobs/{id}/result`: the pipeline's outcome; 409 while it runs.
+/// `GET /api/jobs/{id}/result`: the pipeline's outcome with the person's
+/// decisions taken; 409 while it runs.
 pub async fn result(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -32,6 +33,6 @@ pub async fn result(
 ) -> Result<Response, ApiError> {
     let id = parse_job_id(&id)?;
     authorize(&app, &viewer, id, Need::Read).await?;
-    let outcome = outcome::load(app.hub.store().as_ref(), id).await?;
-    Ok(Json(outcome::job_result(id, &outcome)).into_response())
+    let decided = decisions::load(app.hub.store().as_ref(), id, None).await?;
+    Ok(Json(decided.job_result(id)).into_response())
 }

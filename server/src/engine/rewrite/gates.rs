@@ -31,32 +31,35 @@ const MAX_CHARS: usize = 600;
 pub struct Evidence {
     facts: Facts,
     covered_years: i64,
+    /// Terms the person confirmed having: evidence for those skills only.
+    given: Vec<String>,
     /// Every word of the evidence, lowercase: names must be among them.
     words: HashSet<String>,
 }
 
 impl Evidence {
-    /// `source` is the original as written; `confirmations` are facts the
-    /// person confirmed (each as a line of text), evidence like the rest.
+    /// `source` is the original as written; `confirmations` are the terms
+    /// the person confirmed having (on the Review page): evidence for those
+    /// skills, as the evidence rule allows, and nothing else (a number in
+    /// their wording is not).
     pub fn new(
         original: &Resume,
         source: &str,
         confirmations: &[String],
         today: YearMonth,
     ) -> Self {
-        let mut text = source.to_string();
+        let facts = facts(original, Some(source));
+        let mut words: HashSet<String> = words_of(source).map(str::to_lowercase).collect();
         for c in confirmations {
-            text.push('\n');
-            text.push_str(c);
+            words.extend(words_of(c).map(str::to_lowercase));
         }
-        let facts = facts(original, Some(&text));
-        let mut words: HashSet<String> = words_of(&text).map(str::to_lowercase).collect();
         for line in crate::engine::validate::resume_lines(original) {
             words.extend(words_of(&line).map(str::to_lowercase));
         }
         Evidence {
             facts,
             covered_years: experience_months(original, today) / 12,
+            given: confirmations.to_vec(),
             words,
         }
     }
@@ -270,7 +273,7 @@ pub fn judge(p: &Proposal, current: &Resume, ev: &Evidence) -> Result<Target, Re
         }],
         ..Resume::default()
     };
-    let bad = violations_against(&ev.facts, ev.covered_years, &probe);
+    let bad = violations_against(&ev.facts, ev.covered_years, &probe, &ev.given);
     if !bad.is_empty() {
         let shown = bad
             .into_iter()

@@ -12,9 +12,22 @@ use crate::engine::{render, Analysis, Checks, Draft, EngineError, Plan};
 /// Step 4 — `validating`: every rule, `pending` first, then as each settles.
 pub fn validate(
     a: &Analysis,
+    p: &Plan,
+    d: &Draft,
+    r: &mut dyn Reporter,
+) -> Result<Checks, EngineError> {
+    validate_given(a, p, d, &[], r)
+}
+
+/// [`validate`], where `given` are the terms the person confirmed having
+/// (evidence they gave on the Review page): the evidence rule accepts those
+/// skills, and nothing else beyond the original.
+pub fn validate_given(
+    a: &Analysis,
     // Years claims are judged against the original's dates, not the plan's figure.
     _p: &Plan,
     d: &Draft,
+    given: &[String],
     r: &mut dyn Reporter,
 ) -> Result<Checks, EngineError> {
     for rule in RULES {
@@ -39,6 +52,7 @@ pub fn validate(
         score_after: &score_after,
         evidence_after: &evidence_after,
         today: validate::today(),
+        given,
     };
     let mut results = Vec::new();
     for (i, rule) in RULES.iter().enumerate() {

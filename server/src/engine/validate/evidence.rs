@@ -78,15 +78,34 @@ pub fn evidence_violations(
     tailored: &Resume,
     today: YearMonth,
 ) -> Vec<Violation> {
+    evidence_violations_given(original, source, tailored, today, &[])
+}
+
+/// [`evidence_violations`], where `given` are the terms the person confirmed
+/// having on the Review page: a skill that is one of them is evidence they
+/// gave. Nothing else they give (a number, another skill) is.
+pub fn evidence_violations_given(
+    original: &Resume,
+    source: &str,
+    tailored: &Resume,
+    today: YearMonth,
+    given: &[String],
+) -> Vec<Violation> {
     let o = facts(original, Some(source));
-    violations_against(&o, experience_months(original, today) / 12, tailored)
+    violations_against(&o, experience_months(original, today) / 12, tailored, given)
 }
 
 /// The evidence rule against facts read once: `o` is the original's facts
 /// (`facts(original, Some(source))`), `covered_years` the whole years its
-/// roles' dates cover. For callers that check many small texts against one
-/// original (the rewrite gates), so the original is read once.
-pub fn violations_against(o: &Facts, covered_years: i64, tailored: &Resume) -> Vec<Violation> {
+/// roles' dates cover, `given` the terms the person confirmed having (see
+/// [`evidence_violations_given`]). For callers that check many small texts
+/// against one original (the rewrite gates), so the original is read once.
+pub fn violations_against(
+    o: &Facts,
+    covered_years: i64,
+    tailored: &Resume,
+    given: &[String],
+) -> Vec<Violation> {
     let t = facts(tailored, None);
     let mut bad = Vec::new();
     let mut push = |kind, value: &str| {
@@ -107,7 +126,8 @@ pub fn violations_against(o: &Facts, covered_years: i64, tailored: &Resume) -> V
             || written(&o, canon)
             // "product strategy" for "product strategies": the same words, inflected.
             || o.stems.contains(&stems_of(surface))
-            || in_one_line(&o, surface);
+            || in_one_line(&o, surface)
+            || crate::engine::review::is_given(surface, given);
         if !ok {
             push(FactKind::Skill, surface);
         }

@@ -15,7 +15,9 @@ use super::matching::{Score, TermEvidence};
 use super::resume::dates::YearMonth;
 use super::resume::Resume;
 
-pub use evidence::{evidence_violations, violations_against, FactKind, Violation};
+pub use evidence::{
+    evidence_violations, evidence_violations_given, violations_against, FactKind, Violation,
+};
 pub use facts::{experience_months, resume_lines};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +43,8 @@ pub struct RuleInput<'a> {
     pub evidence_after: &'a [TermEvidence],
     /// What "Present" means for years of experience.
     pub today: YearMonth,
+    /// Terms the person confirmed having: evidence they gave.
+    pub given: &'a [String],
 }
 
 pub struct Rule {
@@ -123,7 +127,7 @@ pub const RULES: &[Rule] = &[
 use ValidationStatus::{Fail, Pass};
 
 fn evidence(x: &RuleInput<'_>) -> Verdict {
-    let v = evidence_violations(x.original, x.source_text, x.tailored, x.today);
+    let v = evidence_violations_given(x.original, x.source_text, x.tailored, x.today, x.given);
     if v.is_empty() {
         (Pass, "Every skill, employer, title, date, degree, certification, number and years claim in the tailored resume is in your original.".into())
     } else {

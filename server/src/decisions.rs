@@ -1,0 +1,233 @@
+//! The person's decisions on a finished job: taking one (checked, then
+//! appended to the job's log as a `decision` event) and reading the result
+//! as decided, at the latest version or an earlier one.
+//!
+//! The log is the only record: the reducer folds the decisions into
+//! `JobState::review`, so every store keeps them, they survive a restart,
+//! and two decisions sent at once are two events, both applied, in the
+//! order the store wrote them. The engine re-renders the result from the
+//! original, the plan (both kept as the job's checkpoints) and the
+//! decisions.
+
+use tailor_common::{
+    result::{Download, ReviewInfo, VersionInfo},
+    review::Decision,
+    EventBody, JobResult, JobState, JobStatus, Step,
+};
+use uuid::Uuid;
+
+use crate::{
+    engine::{self, review, Analysis, Outcome, Plan},
+    error::ApiError,
+    hub::Hub,
+    outcome,
+    store::JobStore,
+};
+
+/// A result as decided: what the downloads render and the page shows.
+pub struct Decided {
+    pub outcome: Outcome,
+    pub info: ReviewInfo,
+}
+
+impl Decided {
+    pub fn job_result(&self, job_id: Uuid) -> JobResult {
+        let mut r = outcome::job_result(job_id, &self.outcome);
+        r.downloads = Download::of_version(job_id, self.info.version);
+        r.review = self.info.clone();
+        r
+    }
+}
+
+/// The original and the plan a finished job kept; `None` for a job whose
+/// checkpoints are gone or unreadable (then nothing can be decided).
+async fn inputs(store: &dyn JobStore, id: Uuid) -> Result<Option<(Analysis, Plan)>, ApiError> {
+    let saved = store.checkpoints(id).await?;
+    let get = |step: Step| saved.iter().find(|(s, _)| *s == step).map(|(_, v)| v);
+    let (Some(a), Some(p)) = (get(Step::Analyzing), get(Step::Planning)) else {
+        return Ok(None);
+    };
+    match (
+        serde_json::from_value::<Analysis>(a.clone()),
+        serde_json::from_value::<Plan>(p.clone()),
+    ) {
+        (Ok(a), Ok(p)) => Ok(Some((a, p))),
+        _ => Ok(None),
+    }
+}
+
+/// The job's result with its decisions taken, at `version` (the latest
+/// when `None`): 404 for an unknown job, 409 while it runs, 400 for a
+/// version it does not have.
+pub async fn load(
+    store: &dyn JobStore,
+    id: Uuid,
+    version: Option<u32>,
+) -> Result<Decided, ApiError> {
+    let state = store.snapshot(id).await?.ok_or(ApiError::JobNotFound)?;
+    let stored = outcome::load(store, id).await?;
+    decided(store, id, &state, stored, version).await
+}
+
+async fn decided(
+    store: &dyn JobStore,
+    id: Uuid,
+    state: &JobState,
+    stored: Outcome,
+    version: Option<u32>,
+) -> Result<Decided, ApiError> {
+    let review = &state.review;
+    let version = version.unwrap_or(review.version());
+    let decisions = review.at(version).ok_or_else(|| {
+        ApiError::bad_request(
+            "unknown_version",
+            format!(
+                "This result has no version {version}; the latest is {}.",
+                review.version()
+            ),
+        )
+    })?;
+    let mut versions = vec![VersionInfo {
+        version: 0,
+        ts: None,
+        description: "As Tailor wrote it".into(),
+    }];
+    versions.extend(review.rounds.iter().map(|r| VersionInfo {
+        version: r.version,
+        ts: Some(r.ts),
+        description: r.decision.describe(),
+    }));
+    let Some((a, p)) = inputs(store, id).await? else {
+        // Nothing to decide from: the stored result as it is.
+        return Ok(Decided {
+            outcome: stored,
+            info: ReviewInfo {
+                version,
+                versions,
+                ..ReviewInfo::default()
+            },
+        });
+    };
+    // Re-running the last three steps is CPU work: off the async workers.
+    let reviewed = tokio::task::spawn_blocking(move || -> Result<_, engine::EngineError> {
+        if decisions.is_empty() {
+            // The pipeline's own result; only what may be decided is new.
+            Ok(review::Reviewed {
+                changes: review::proposed_changes(&a, &p),
+                lines: review::editable_lines(&a, &p, &decisions),
+                roles: review::roles(&a.resume),
+                confirmed: Vec::new(),
+                flags: Vec::new(),
+                outcome: stored,
+            })
+        } else {
+            review::redo(&a, &p, &decisions)
+        }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("re-rendering failed: {e}")))?
+    .map_err(|e| ApiError::Internal(format!("re-rendering failed: {e}")))?;
+    // Versions in the person's words: a change by its description, a line
+    // by its text, not by their ids.
+    for (v, round) in versions.iter_mut().skip(1).zip(&review.rounds) {
+        v.description = describe(&round.decision, &reviewed);
+    }
+    Ok(Decided {
+        outcome: reviewed.outcome,
+        info: ReviewInfo {
+            version,
+            versions,
+            changes: reviewed.changes,
+            confirmed: reviewed.confirmed,
+            lines: reviewed.lines,
+            roles: reviewed.roles,
+            flags: reviewed.flags,
+        },
+    })
+}
+
+/// Takes one decision on a completed job and answers with the result as
+/// decided now. Refused: a job that is running or ended without a result
+/// (409), a decision naming a change, line or role the result does not
+/// have or a text over the limit (400), a job at its decision limit (409).
+pub async fn take(hub: &Hub, id: Uuid, decision: Decision) -> Result<Decided, ApiError> {
+    if let Some(message) = decision.too_long() {
+        return Err(ApiError::bad_request("text_too_long", message));
+    }
+    let store = hub.store().as_ref();
+    let state = store.snapshot(id).await?.ok_or(ApiError::JobNotFound)?;
+    if !state.is_done() {
+        return Err(ApiError::JobRunning);
+    }
+    if state.status != JobStatus::Completed {
+        return Err(ApiError::NoResult);
+    }
+    if !state.review.has_room() {
+        return Err(ApiError::TooManyDecisions);
+    }
+    if let Decision::Restore { version } = decision {
+        if version > state.review.version() {
+            return Err(ApiError::bad_request(
+                "unknown_version",
+                format!(
+                    "This result has no version {version}; the latest is {}.",
+                    state.review.version()
+                ),
+            ));
+        }
+    }
+    let Some((a, p)) = inputs(store, id).await? else {
+        return Err(ApiError::NoResult);
+    };
+    let check = decision.clone();
+    tokio::task::spawn_blocking(move || review::check_decision(&a, &p, &check))
+        .await
+        .map_err(|e| ApiError::Internal(format!("checking a decision failed: {e}")))?
+        .map_err(|e| {
+            let code = match e {
+                review::DecisionError::UnknownChange(_) => "unknown_change",
+                review::DecisionError::UnknownLine(_) => "unknown_line",
+                review::DecisionError::UnknownRole(_) => "unknown_role",
+                review::DecisionError::EmptyTerm => "empty_text",
+            };
+            ApiError::bad_request(code, e.to_string())
+        })?;
+    // One event; the store gives it its place in the log. Two decisions at
+    // once are both kept: each is its own event and the reducer applies
+    // both, in the log's order.
+    hub.publish(id, EventBody::Decision(decision)).await?;
+    let state = store.snapshot(id).await?.ok_or(ApiError::JobNotFound)?;
+    let stored = outcome::load(store, id).await?;
+    decided(store, id, &state, stored, None).await
+}
+
+fn describe(d: &Decision, r: &review::Reviewed) -> String {
+    let short = |t: &str| -> String {
+        let mut s: String = t.chars().take(60).collect();
+        if t.chars().count() > 60 {
+            s.push('…');
+        }
+        s
+    };
+    match d {
+        Decision::Change {
+            change_id,
+            accepted,
+        } => match r.changes.iter().find(|c| &c.id == change_id) {
+            Some(c) => format!(
+                "{}: {}",
+                if *accepted { "Kept" } else { "Dropped" },
+                short(&c.description)
+            ),
+            None => d.describe(),
+        },
+        Decision::Edit { line_id, text } => match r.lines.iter().find(|l| &l.id == line_id) {
+            Some(l) => match text {
+                Some(t) => format!("Rewrote \"{}\" as \"{}\"", short(&l.proposed), short(t)),
+                None => format!("Put back \"{}\"", short(&l.proposed)),
+            },
+            None => d.describe(),
+        },
+        _ => d.describe(),
+    }
+}
