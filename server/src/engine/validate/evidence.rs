@@ -103,22 +103,22 @@ pub fn violations_against(o: &Facts, covered_years: i64, tailored: &Resume) -> V
         // the original has it under any of its names, in any context.
         let ok = o.skills.contains_key(canon)
             || o.grams.contains(canon)
-            || written(&o, surface)
-            || written(&o, canon)
+            || written(o, surface)
+            || written(o, canon)
             // "product strategy" for "product strategies": the same words, inflected.
             || o.stems.contains(&stems_of(surface))
-            || in_one_line(&o, surface);
+            || in_one_line(o, surface);
         if !ok {
             push(FactKind::Skill, surface);
         }
     }
     for e in t.employers.difference(&o.employers) {
-        if !written(&o, e) {
+        if !written(o, e) {
             push(FactKind::Employer, e);
         }
     }
     for e in t.titles.difference(&o.titles) {
-        if !written(&o, e) {
+        if !written(o, e) {
             push(FactKind::Title, e);
         }
     }
@@ -165,7 +165,7 @@ pub fn violations_against(o: &Facts, covered_years: i64, tailored: &Resume) -> V
         }
     }
     for (norm, raw) in &t.certifications {
-        if !o.certifications.contains_key(norm) && !written(&o, norm) {
+        if !o.certifications.contains_key(norm) && !written(o, norm) {
             push(FactKind::Certification, raw);
         }
     }
