@@ -298,6 +298,8 @@ fn model(delivered: &[Envelope]) -> JobState {
             .collect(),
         // The generator sends no drafts (in-flight model text, never stored).
         drafts: Vec::new(),
+        // Nor decisions (they come after `done`, from the Review page).
+        review: Default::default(),
         done,
         started_at: counted.first().map(|e| e.ts),
         updated_at: counted.last().map(|e| e.ts),

@@ -22,7 +22,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web app (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Run the pipeline once, without a server, and write the results.
     Run(RunArgs),
 }

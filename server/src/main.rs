@@ -46,7 +46,7 @@ async fn async_main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         None => serve(cli.serve).await,
-        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Serve(args)) => serve(*args).await,
         Some(Command::Run(args)) => tailor_server::cli::run(args).await,
     }
 }

@@ -467,3 +467,44 @@ async fn the_api_key_reaches_the_provider_and_nothing_else() {
     );
     assert!(!everything.contains("sk-test"));
 }
+
+/// Before a job starts, the upload page says where the resume goes; its
+/// form's box keeps one job away from the model.
+#[tokio::test]
+async fn the_upload_page_names_the_provider_and_its_box_keeps_a_job_local() {
+    let provider = Scripted::start(Script::Faithful).await;
+    let server = server_for(&provider).await;
+    let page = |s: &TestServer| {
+        let url = s.url("/");
+        let client = s.client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(&server).await;
+    let host = provider.addr.to_string();
+    assert!(
+        html.contains(&format!("data-model-host=\"{host}\"")),
+        "{html}"
+    );
+    assert!(html.contains("name=\"without_model\""));
+    let local = TestServer::start_configured(test_args()).await;
+    let html = page(&local).await;
+    assert!(!html.contains("data-model-host"));
+    assert!(html.contains("nothing is sent anywhere else"));
+
+    let form = reqwest::multipart::Form::new()
+        .text("resume_text", RESUME)
+        .text("job_text", POSTING)
+        .text("without_model", "1");
+    let response = server
+        .client
+        .post(server.url("/api/pipeline/start"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let started: serde_json::Value = response.json().await.unwrap();
+    let job: Uuid = started["job_id"].as_str().unwrap().parse().unwrap();
+    assert!(completed(&run_to_end(&server, job).await));
+    assert_eq!(provider.attempts(), 0);
+}

@@ -203,7 +203,7 @@ impl Rejection {
                 format!("it was {words} words long, more than the {limit} allowed for this line")
             }
             Rejection::Unsupported(v) => {
-                let list: Vec<String> = v.iter().map(|v| describe(v)).collect();
+                let list: Vec<String> = v.iter().map(describe).collect();
                 format!(
                     "it added {}, which your resume does not show",
                     list.join(", ")

@@ -122,23 +122,23 @@ pub fn violations_against(
         // the original has it under any of its names, in any context.
         let ok = o.skills.contains_key(canon)
             || o.grams.contains(canon)
-            || written(&o, surface)
-            || written(&o, canon)
+            || written(o, surface)
+            || written(o, canon)
             // "product strategy" for "product strategies": the same words, inflected.
             || o.stems.contains(&stems_of(surface))
-            || in_one_line(&o, surface)
+            || in_one_line(o, surface)
             || crate::engine::review::is_given(surface, given);
         if !ok {
             push(FactKind::Skill, surface);
         }
     }
     for e in t.employers.difference(&o.employers) {
-        if !written(&o, e) {
+        if !written(o, e) {
             push(FactKind::Employer, e);
         }
     }
     for e in t.titles.difference(&o.titles) {
-        if !written(&o, e) {
+        if !written(o, e) {
             push(FactKind::Title, e);
         }
     }
@@ -185,7 +185,7 @@ pub fn violations_against(
         }
     }
     for (norm, raw) in &t.certifications {
-        if !o.certifications.contains_key(norm) && !written(&o, norm) {
+        if !o.certifications.contains_key(norm) && !written(o, norm) {
             push(FactKind::Certification, raw);
         }
     }
