@@ -62,13 +62,10 @@ fn Review(result: JobResult, read_only: bool) -> impl IntoView {
         _ => "Your tailored resume".to_string(),
     };
     let job_id = result.job_id;
-    let subline = format!(
-        "{}",
-        result
-            .candidate_name
-            .clone()
-            .unwrap_or_else(|| "Your resume".into())
-    );
+    let subline = result
+        .candidate_name
+        .clone()
+        .unwrap_or_else(|| "Your resume".into());
     // The result as decided: every decision answers with the new one.
     let current = RwSignal::new(result);
     let (busy, set_busy) = signal(false);
