@@ -280,6 +280,9 @@ async fn a_page_slower_than_20_s_in_all_fails_the_job_with_job_url_timeout() {
     })
     .await;
     let server = TestServer::start(15).await;
+    // One browser for both jobs: its owner cookie first, before the two
+    // starts race to set one each.
+    let _: serde_json::Value = server.get_json("/api/jobs").await;
     let (dribble_url, never_url) = (
         format!("http://{page}/dribble"),
         format!("http://{page}/never"),
