@@ -67,12 +67,28 @@ impl FetchError {
 }
 
 pub async fn fetch_job_page(url: &str, allow_private: bool) -> Result<JobPage, FetchError> {
-    tokio::time::timeout(TOTAL_TIMEOUT, fetch(url, allow_private))
+    let allowed = move |addr: SocketAddr| allow_private || is_public(addr.ip());
+    fetch_job_page_allowing(url, &allowed).await
+}
+
+/// [`fetch_job_page`] with the address guard spelled out: every address
+/// each hop's host resolves to must pass `allowed`, or the fetch is refused
+/// before it connects. The server's guard is "public, unless private URLs
+/// are allowed"; tests pass that guard plus their own loopback server, to
+/// see a redirect to any other private address refused.
+pub async fn fetch_job_page_allowing(
+    url: &str,
+    allowed: &(dyn Fn(SocketAddr) -> bool + Send + Sync),
+) -> Result<JobPage, FetchError> {
+    tokio::time::timeout(TOTAL_TIMEOUT, fetch(url, allowed))
         .await
         .map_err(|_| FetchError::Timeout)?
 }
 
-async fn fetch(url: &str, allow_private: bool) -> Result<JobPage, FetchError> {
+async fn fetch(
+    url: &str,
+    allowed: &(dyn Fn(SocketAddr) -> bool + Send + Sync),
+) -> Result<JobPage, FetchError> {
     let mut url = Url::parse(url).map_err(|_| FetchError::InvalidUrl(url.to_string()))?;
     for _ in 0..=MAX_REDIRECTS {
         if !matches!(url.scheme(), "http" | "https") {
@@ -83,7 +99,7 @@ async fn fetch(url: &str, allow_private: bool) -> Result<JobPage, FetchError> {
             .ok_or_else(|| FetchError::InvalidUrl(url.to_string()))?
             .to_string();
         let port = url.port_or_known_default().unwrap_or(80);
-        let addrs = resolve(&host, port, allow_private).await?;
+        let addrs = resolve(&host, port, allowed).await?;
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
@@ -161,7 +177,7 @@ async fn fetch(url: &str, allow_private: bool) -> Result<JobPage, FetchError> {
 async fn resolve(
     host: &str,
     port: u16,
-    allow_private: bool,
+    allowed: &(dyn Fn(SocketAddr) -> bool + Send + Sync),
 ) -> Result<Vec<SocketAddr>, FetchError> {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     let addrs: Vec<SocketAddr> =
@@ -173,10 +189,8 @@ async fn resolve(
     if addrs.is_empty() {
         return Err(FetchError::Network(format!("{host} has no address")));
     }
-    if !allow_private {
-        if let Some(bad) = addrs.iter().find(|a| !is_public(a.ip())) {
-            return Err(FetchError::Refused(format!("{host} ({})", bad.ip())));
-        }
+    if let Some(bad) = addrs.iter().find(|a| !allowed(**a)) {
+        return Err(FetchError::Refused(format!("{host} ({})", bad.ip())));
     }
     Ok(addrs)
 }
