@@ -41,6 +41,13 @@ pub struct ServeArgs {
     /// Seconds between heartbeats on an idle event stream.
     #[arg(long, env = "TAILOR_HEARTBEAT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub heartbeat_secs: u64,
+    /// Most recent events of each watched job kept in memory, encoded, for
+    /// its streams (0 to 10 000); a stream further behind reads the store.
+    #[arg(long, env = "TAILOR_STREAM_WINDOW_EVENTS", default_value_t = 512, value_parser = clap::value_parser!(u64).range(0..=10_000))]
+    pub stream_window_events: u64,
+    /// Most KiB those events may take, per job (0 to 65 536).
+    #[arg(long, env = "TAILOR_STREAM_WINDOW_KIB", default_value_t = 256, value_parser = clap::value_parser!(u64).range(0..=65_536))]
+    pub stream_window_kib: u64,
     /// Allow job URLs on loopback and private networks (tests need it).
     /// Takes 1/0, yes/no, on/off, true/false; the bare flag means yes.
     #[arg(long, env = "TAILOR_ALLOW_PRIVATE_URLS", default_value_t = false, num_args = 0..=1,
@@ -133,6 +140,15 @@ impl ServeArgs {
         Duration::from_secs(self.heartbeat_secs)
     }
 
+    /// The bounds of each job's window of encoded events.
+    pub fn stream_window(&self) -> crate::feed::WindowLimits {
+        crate::feed::WindowLimits {
+            frames: usize::try_from(self.stream_window_events).unwrap_or(usize::MAX),
+            bytes: usize::try_from(self.stream_window_kib.saturating_mul(1024))
+                .unwrap_or(usize::MAX),
+        }
+    }
+
     pub fn lease(&self) -> Duration {
         Duration::from_secs_f64(self.lease_secs)
     }
@@ -184,6 +200,8 @@ impl Default for ServeArgs {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             heartbeat_secs: 15,
+            stream_window_events: 512,
+            stream_window_kib: 256,
             allow_private_urls: false,
             retention_days: 7,
             finished_ttl_secs: 3600,

@@ -2,13 +2,18 @@
 //!
 //! A wake-up is only a hint. Each job has one `watch` channel holding its
 //! latest seq: a single slot that every reader shares, so nothing queues per
-//! subscriber however slow a reader is. A woken reader reads what it has not
-//! sent yet from the store, so a reader that fell behind catches up from the
-//! log and never misses or repeats an event.
+//! subscriber however slow a reader is. Beside it, each job has a bounded
+//! window of its latest events, each encoded once as an SSE frame
+//! (`feed.rs`): a woken reader takes what it has not sent from the window,
+//! or, when it is behind the window, from the store, so a reader that fell
+//! behind catches up from the log and never misses or repeats an event.
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Arc, Mutex, OnceLock, RwLock,
+    },
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
@@ -18,26 +23,82 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::{
+    feed::{Frame, Lookup, Window, WindowLimits},
     metrics::Metrics,
     store::{JobStore, StoreError},
 };
 
 pub struct Hub {
     store: Arc<dyn JobStore>,
-    wakers: Mutex<HashMap<Uuid, watch::Sender<u64>>>,
-    /// Per job, the latest line in flight (`draft_text`), never stored: a
-    /// single slot as for wake-ups, so a slow reader sees the latest text
-    /// and nothing queues.
-    drafts: Mutex<HashMap<Uuid, watch::Sender<Option<Envelope>>>>,
+    feeds: Mutex<HashMap<Uuid, Arc<Feed>>>,
+    limits: WindowLimits,
     shutdown: CancellationToken,
     heartbeat: Duration,
     metrics: Arc<Metrics>,
+    /// The instance's one heartbeat timer, started with the first stream.
+    beat: OnceLock<watch::Receiver<u64>>,
+}
+
+/// One job's wake-up channel and recent frames. The hub's map holds the
+/// only `Sender`: dropping the entry ([`Hub::forget`]) closes every
+/// reader's channel, and their streams end.
+struct Feed {
+    waker: watch::Sender<u64>,
+    frames: Arc<Frames>,
+    /// The latest line a model is writing (`draft_text`), never stored: a
+    /// single slot like the waker, so a slow reader sees the latest text
+    /// and nothing queues.
+    draft: watch::Sender<Option<Envelope>>,
+}
+
+/// What a job's readers share: the window of encoded frames, and the state
+/// of the one task that reads another instance's events into it.
+pub struct Frames {
+    window: RwLock<Window>,
+    limits: WindowLimits,
+    /// Whether a fill task is reading the store for this job.
+    filling: AtomicBool,
+    /// The highest seq another instance announced.
+    announced: AtomicU64,
+}
+
+impl Frames {
+    pub fn lookup(&self, after: u64) -> Lookup {
+        self.read().lookup(after)
+    }
+
+    pub fn last_seq(&self) -> Option<u64> {
+        self.read().last_seq()
+    }
+
+    fn push_all(&self, frames: impl IntoIterator<Item = Frame>) {
+        let mut window = self.window.write().unwrap_or_else(|e| e.into_inner());
+        for frame in frames {
+            window.push(frame, self.limits);
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Window> {
+        self.window.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A reader's handle on a job: its wake-up receiver and the shared frames.
+pub struct Subscription {
+    pub wake: watch::Receiver<u64>,
+    pub frames: Arc<Frames>,
+    /// Lines in flight (see [`Hub::show_draft`]).
+    pub drafts: watch::Receiver<Option<Envelope>>,
 }
 
 /// How often a reader of a shared store looks at the log unwoken: another
 /// instance's `NOTIFY` can be lost (a broken listening connection), and a
-/// reader must still see every event, only later.
+/// reader must still see every event, only later. One task per instance
+/// does it, for every job with readers, not one timer per stream.
 pub const SHARED_POLL: Duration = Duration::from_secs(1);
+
+/// How many stored events one read takes.
+pub const PAGE: usize = 256;
 
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -53,13 +114,25 @@ impl Hub {
         shutdown: CancellationToken,
         metrics: Arc<Metrics>,
     ) -> Self {
+        Self::with_window(store, heartbeat, shutdown, metrics, WindowLimits::default())
+    }
+
+    /// A hub whose per-job windows hold at most `limits`.
+    pub fn with_window(
+        store: Arc<dyn JobStore>,
+        heartbeat: Duration,
+        shutdown: CancellationToken,
+        metrics: Arc<Metrics>,
+        limits: WindowLimits,
+    ) -> Self {
         Hub {
             store,
-            wakers: Mutex::new(HashMap::new()),
-            drafts: Mutex::new(HashMap::new()),
+            feeds: Mutex::new(HashMap::new()),
+            limits,
             shutdown,
             heartbeat,
             metrics,
+            beat: OnceLock::new(),
         }
     }
 
@@ -75,32 +148,95 @@ impl Hub {
         self.heartbeat
     }
 
-    /// How often readers look at the log without a wake-up; `None` when
-    /// every append goes through this hub (a store only this process uses).
-    pub fn poll_interval(&self) -> Option<Duration> {
-        self.store.is_shared().then_some(SHARED_POLL)
+    fn feeds(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, Arc<Feed>>> {
+        self.feeds.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Wakes the job's readers for an event another instance appended.
-    pub fn wake(&self, job_id: Uuid, seq: u64) {
-        let wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(waker) = wakers.get(&job_id) {
-            waker.send_if_modified(|latest| {
-                let newer = seq > *latest;
-                if newer {
-                    *latest = seq;
-                }
-                newer
-            });
+    fn feed(&self, job_id: Uuid) -> Option<Arc<Feed>> {
+        self.feeds().get(&job_id).cloned()
+    }
+
+    /// Another instance appended `seq` to the job's log: read it (and what
+    /// came before it since the window's end) from the store, once for all
+    /// of this instance's readers, then wake them.
+    pub fn wake(self: &Arc<Self>, job_id: Uuid, seq: u64) {
+        let Some(feed) = self.feed(job_id) else {
+            return;
+        };
+        feed.frames.announced.fetch_max(seq, Ordering::SeqCst);
+        if feed.frames.last_seq().is_some_and(|last| last >= seq) {
+            return; // this instance wrote it, or a fill already read it
+        }
+        self.spawn_fill(job_id, feed);
+    }
+
+    /// Wake-ups from other instances may have been missed: every job's
+    /// window is refreshed from the store (once per job, not per reader).
+    pub fn wake_all(self: &Arc<Self>) {
+        let feeds: Vec<_> = self
+            .feeds()
+            .iter()
+            .map(|(id, feed)| (*id, feed.clone()))
+            .collect();
+        for (job_id, feed) in feeds {
+            self.spawn_fill(job_id, feed);
         }
     }
 
-    /// Wakes every reader: wake-ups from other instances may have been
-    /// missed, and each reader looks at its log again.
-    pub fn wake_all(&self) {
-        let wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
-        for waker in wakers.values() {
-            waker.send_modify(|_| {});
+    fn spawn_fill(self: &Arc<Self>, job_id: Uuid, feed: Arc<Feed>) {
+        if feed.frames.filling.swap(true, Ordering::SeqCst) {
+            return; // the running fill looks again before it ends
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            feed.frames.filling.store(false, Ordering::SeqCst);
+            return;
+        };
+        let hub = self.clone();
+        runtime.spawn(async move { hub.fill(job_id, &feed).await });
+    }
+
+    /// Reads the job's new events into its window, then wakes its readers.
+    /// A window that does not know where the log stands starts at the seq
+    /// another instance announced; with none, its readers are only woken
+    /// (each reads the store, as it does behind any window).
+    async fn fill(&self, job_id: Uuid, feed: &Feed) {
+        let frames = &feed.frames;
+        loop {
+            let mut progressed = false;
+            loop {
+                let after = match frames.last_seq() {
+                    Some(last) => last,
+                    None => match frames.announced.load(Ordering::SeqCst) {
+                        0 => break,
+                        seq => seq - 1,
+                    },
+                };
+                self.metrics.window_filled();
+                let page = match self.store.read_after(job_id, after, PAGE).await {
+                    Ok(page) => page,
+                    Err(e) => {
+                        tracing::debug!(job = %job_id, error = %e, "filling a window failed");
+                        break;
+                    }
+                };
+                let full = page.len() == PAGE;
+                if page.is_empty() {
+                    break;
+                }
+                progressed = true;
+                frames.push_all(page.iter().map(Frame::of));
+                if !full {
+                    break;
+                }
+            }
+            feed.waker.send_modify(|_| {});
+            frames.filling.store(false, Ordering::SeqCst);
+            // A notice that came during the read found the fill running and
+            // left it to this one.
+            let behind = frames.announced.load(Ordering::SeqCst) > frames.last_seq().unwrap_or(0);
+            if !(progressed && behind) || frames.filling.swap(true, Ordering::SeqCst) {
+                return;
+            }
         }
     }
 
@@ -110,77 +246,125 @@ impl Hub {
         &self.shutdown
     }
 
-    /// Appends an event to the job's log, then wakes its readers.
+    /// Appends an event to the job's log; once the store has committed it,
+    /// encodes it once into the job's window and wakes its readers.
     pub async fn publish(&self, job_id: Uuid, body: EventBody) -> Result<Envelope, StoreError> {
         let event = self.store.append(job_id, body, now_ms()).await?;
         self.metrics.event_published();
-        let wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(waker) = wakers.get(&job_id) {
-            waker.send_replace(event.seq);
+        if let Some(feed) = self.feed(job_id) {
+            feed.frames.push_all([Frame::of(&event)]);
+            feed.waker.send_replace(event.seq);
         }
         Ok(event)
     }
 
-    /// A wake-up receiver for the job. Take it *before* reading the store:
-    /// an event appended after that read then still wakes the reader.
-    pub fn subscribe(&self, job_id: Uuid) -> watch::Receiver<u64> {
-        let mut wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
-        wakers
-            .entry(job_id)
-            .or_insert_with(|| watch::channel(0).0)
-            .subscribe()
+    /// A reader's subscription to the job. Take it *before* reading the
+    /// store: an event appended after that read then still wakes the reader.
+    pub fn join(&self, job_id: Uuid) -> Subscription {
+        let mut feeds = self.feeds();
+        let feed = feeds.entry(job_id).or_insert_with(|| {
+            Arc::new(Feed {
+                waker: watch::channel(0).0,
+                frames: Arc::new(Frames {
+                    window: RwLock::new(Window::default()),
+                    limits: self.limits,
+                    filling: AtomicBool::new(false),
+                    announced: AtomicU64::new(0),
+                }),
+                draft: watch::channel(None).0,
+            })
+        });
+        Subscription {
+            wake: feed.waker.subscribe(),
+            frames: feed.frames.clone(),
+            drafts: feed.draft.subscribe(),
+        }
     }
 
-    /// Shows a line in flight to the job's caught-up readers. Not stored:
-    /// one slot per job holds the latest, for readers that connect while it
-    /// is written (the sweeper drops slots nobody reads).
+    /// Shows a line in flight to the job's caught-up readers. Not stored,
+    /// and only for readers already watching the job: one slot per job
+    /// holds the latest, for a reader that connects while it is written.
     pub fn show_draft(&self, job_id: Uuid, draft: tailor_common::DraftTextPayload) {
-        let mut drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
-        let slot = drafts
-            .entry(job_id)
-            .or_insert_with(|| watch::channel(None).0);
-        slot.send_replace(Some(Envelope::new(
-            job_id,
-            0,
-            now_ms(),
-            EventBody::DraftText(draft),
-        )));
+        if let Some(feed) = self.feed(job_id) {
+            feed.draft.send_replace(Some(Envelope::new(
+                job_id,
+                0,
+                now_ms(),
+                EventBody::DraftText(draft),
+            )));
+        }
     }
 
     /// No line is in flight any more (the writing step ended).
     pub fn clear_draft(&self, job_id: Uuid) {
-        let drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(slot) = drafts.get(&job_id) {
-            slot.send_replace(None);
+        if let Some(feed) = self.feed(job_id) {
+            feed.draft.send_replace(None);
         }
     }
 
-    /// The job's drafts, for a stream (see [`Hub::show_draft`]).
-    pub fn subscribe_drafts(&self, job_id: Uuid) -> watch::Receiver<Option<Envelope>> {
-        let mut drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
-        drafts
-            .entry(job_id)
-            .or_insert_with(|| watch::channel(None).0)
-            .subscribe()
+    /// A wake-up receiver for the job (see [`Hub::join`]).
+    pub fn subscribe(&self, job_id: Uuid) -> watch::Receiver<u64> {
+        self.join(job_id).wake
+    }
+
+    /// The instance's heartbeat: its value changes once per heartbeat
+    /// interval. One timer for every stream; on a shared store the same task
+    /// refreshes every job's window from the store (see [`SHARED_POLL`]).
+    pub fn beat(self: &Arc<Self>) -> watch::Receiver<u64> {
+        self.beat
+            .get_or_init(|| {
+                let (tx, rx) = watch::channel(0u64);
+                let hub = Arc::downgrade(self);
+                let every = self.heartbeat.max(Duration::from_millis(10));
+                let poll = self.store.is_shared().then_some(SHARED_POLL);
+                let shutdown = self.shutdown.clone();
+                tokio::spawn(async move {
+                    let mut beat = tokio::time::interval(every);
+                    beat.tick().await;
+                    let mut refresh =
+                        tokio::time::interval(poll.unwrap_or(Duration::from_secs(3600)));
+                    refresh.tick().await;
+                    loop {
+                        tokio::select! {
+                            _ = beat.tick() => { tx.send_modify(|n| *n += 1); }
+                            _ = refresh.tick(), if poll.is_some() => {
+                                match hub.upgrade() {
+                                    Some(hub) => hub.wake_all(),
+                                    None => return,
+                                }
+                            }
+                            _ = shutdown.cancelled() => return,
+                        }
+                        if hub.strong_count() == 0 {
+                            return;
+                        }
+                    }
+                });
+                rx
+            })
+            .clone()
+    }
+
+    /// How many frames and bytes the job's window holds now (`None`: no
+    /// reader is watching the job).
+    pub fn window_size(&self, job_id: Uuid) -> Option<(usize, usize)> {
+        let feed = self.feed(job_id)?;
+        let window = feed.frames.read();
+        Some((window.len(), window.bytes()))
     }
 
     /// Drops the wake-up channels of removed jobs; their readers see the
     /// channel close and end.
     pub fn forget(&self, job_ids: &[Uuid]) {
-        let mut wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
-        let mut drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
+        let mut feeds = self.feeds();
         for id in job_ids {
-            wakers.remove(id);
-            drafts.remove(id);
+            feeds.remove(id);
         }
     }
 
     /// Drops channels nobody listens to any more (finished streams).
     pub fn prune_idle_wakers(&self) {
-        let mut wakers = self.wakers.lock().unwrap_or_else(|e| e.into_inner());
-        wakers.retain(|_, w| w.receiver_count() > 0);
-        let mut drafts = self.drafts.lock().unwrap_or_else(|e| e.into_inner());
-        drafts.retain(|_, w| w.receiver_count() > 0);
+        self.feeds().retain(|_, f| f.waker.receiver_count() > 0);
     }
 
     /// Periodically removes finished jobs older than `ttl` from the store.

@@ -10,6 +10,7 @@ pub mod decisions;
 pub mod defences;
 pub mod engine;
 pub mod error;
+pub mod feed;
 pub mod fetch;
 pub mod http;
 pub mod hub;
@@ -20,6 +21,7 @@ pub mod outcome;
 pub mod parse_worker;
 pub mod pipeline;
 pub mod routes;
+pub mod sse;
 pub mod state;
 pub mod store;
 
@@ -51,11 +53,12 @@ pub fn build_state(
     shutdown: CancellationToken,
 ) -> AppState {
     let metrics = Arc::new(Metrics::default());
-    let hub = Arc::new(Hub::new(
+    let hub = Arc::new(Hub::with_window(
         store,
         config.heartbeat(),
         shutdown,
         metrics.clone(),
+        config.stream_window(),
     ));
     let readers = Arc::new(ParseWorkers::new(
         config.reader_exe(),

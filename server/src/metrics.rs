@@ -18,6 +18,10 @@ pub struct Metrics {
     streams_opened: AtomicU64,
     streams_resumed: AtomicU64,
     streams_active: AtomicU64,
+    frames_from_window: AtomicU64,
+    frames_from_store: AtomicU64,
+    stream_store_reads: AtomicU64,
+    window_fills: AtomicU64,
     delivery: Histogram,
     /// Parse workers stopped, by cause (`ReaderFailure::ALL` order).
     readers_killed: [AtomicU64; ReaderFailure::ALL.len()],
@@ -229,6 +233,21 @@ impl Metrics {
         }
     }
 
+    /// What one stream sent, counted when it ends (not per frame: a
+    /// shared counter touched by every connection for every event would be
+    /// a cost of its own): frames taken from the job's window, frames read
+    /// and encoded from the store, and the store reads that took them.
+    pub fn stream_served(&self, from_window: u64, from_store: u64, store_reads: u64) {
+        self.frames_from_window.fetch_add(from_window, Relaxed);
+        self.frames_from_store.fetch_add(from_store, Relaxed);
+        self.stream_store_reads.fetch_add(store_reads, Relaxed);
+    }
+
+    /// A store read that brought another instance's events into a window.
+    pub fn window_filled(&self) {
+        self.window_fills.fetch_add(1, Relaxed);
+    }
+
     pub fn event_published(&self) {
         self.events_published.fetch_add(1, Relaxed);
     }
@@ -288,6 +307,30 @@ impl Metrics {
                 "gauge",
                 "SSE connections open now.",
                 &self.streams_active,
+            ),
+            (
+                "tailor_stream_frames_from_window_total",
+                "counter",
+                "Events sent by ended streams from the job's shared window of encoded frames.",
+                &self.frames_from_window,
+            ),
+            (
+                "tailor_stream_frames_from_store_total",
+                "counter",
+                "Events sent by ended streams that read and encoded them from the store (behind the window).",
+                &self.frames_from_store,
+            ),
+            (
+                "tailor_stream_store_reads_total",
+                "counter",
+                "Store reads made by ended streams.",
+                &self.stream_store_reads,
+            ),
+            (
+                "tailor_window_fills_total",
+                "counter",
+                "Store reads that brought events another instance wrote into a window (once per instance).",
+                &self.window_fills,
             ),
         ];
         let mut out = String::new();

@@ -11,30 +11,29 @@
 use std::{collections::VecDeque, convert::Infallible, sync::Arc, time::Duration};
 
 use axum::{
+    body::Body,
     extract::{Path, Query, State},
-    http::{header::HeaderName, HeaderMap, HeaderValue, StatusCode},
-    response::{
-        sse::{Event, Sse},
-        IntoResponse, Response,
+    http::{
+        header::{self, HeaderName},
+        HeaderMap, HeaderValue, StatusCode,
     },
+    response::{IntoResponse, Response},
 };
-use futures::Stream;
+use bytes::Bytes;
 use serde::Deserialize;
 use tailor_common::Envelope;
-use tokio::{sync::watch, time::Instant};
+use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::{job_state, parse_job_id};
 use crate::{
     access::{authorize, Need, Viewer},
     error::ApiError,
-    hub::{now_ms, Hub},
+    feed::{Frame, Lookup},
+    hub::{now_ms, Frames, Hub, Subscription, PAGE},
+    sse,
     state::AppState,
 };
-
-/// How many stored events one read takes; a reader catching up on a long
-/// log does it in pages of this size, holding no more than one page.
-const PAGE: usize = 256;
 
 /// The reconnection delay the browser is told to use.
 const RETRY: Duration = Duration::from_millis(1500);
@@ -56,8 +55,7 @@ pub async fn stream_job(
     let cursor = cursor(&headers, query.last_event_id.as_deref())?;
     let hub = app.hub.clone();
     // Subscribe before the first read, so nothing appended after it is missed.
-    let wake = hub.subscribe(job_id);
-    let drafts = hub.subscribe_drafts(job_id);
+    let subscription = hub.join(job_id);
     let snapshot = job_state(&app, job_id).await?;
     if snapshot.is_done() && cursor >= snapshot.last_seq {
         // The job is over and the client has all of it: 204 stops EventSource.
@@ -79,11 +77,9 @@ pub async fn stream_job(
         hub,
         job_id,
         cursor,
-        wake,
-        drafts,
+        subscription,
         app.metrics.stream_guard(cursor > 0),
-    )
-    .into_response();
+    );
     response.headers_mut().insert(
         HeaderName::from_static("x-accel-buffering"),
         HeaderValue::from_static("no"),
@@ -116,111 +112,174 @@ struct Reader {
     job_id: Uuid,
     cursor: u64,
     wake: watch::Receiver<u64>,
+    frames: Arc<Frames>,
+    beat: watch::Receiver<u64>,
     /// Lines in flight (never stored); `None` once the hub dropped them.
     drafts: Option<watch::Receiver<Option<Envelope>>>,
-    page: VecDeque<Envelope>,
+    /// Frames read from the store while behind the window: at most a page.
+    page: VecDeque<Frame>,
     sent_retry: bool,
     finished: bool,
     /// Whether the reader has caught up with the log; only then does an
     /// event's age measure delivery latency rather than replay.
     live: bool,
-    next_heartbeat: Instant,
+    /// Nothing was sent since the last beat: the next one sends a heartbeat.
+    idle: bool,
+    /// Counted here and added to the metrics when the stream ends.
+    from_window: u64,
+    from_store: u64,
+    store_reads: u64,
     _guard: crate::metrics::StreamGuard,
 }
 
+impl Drop for Reader {
+    fn drop(&mut self) {
+        self.hub
+            .metrics()
+            .stream_served(self.from_window, self.from_store, self.store_reads);
+    }
+}
+
+/// The response: SSE frames as they are, mostly shared `Bytes` from the
+/// job's window, so hyper writes the same buffer to every connection.
 fn events(
     hub: Arc<Hub>,
     job_id: Uuid,
     cursor: u64,
-    mut wake: watch::Receiver<u64>,
-    mut drafts: watch::Receiver<Option<Envelope>>,
+    subscription: Subscription,
     guard: crate::metrics::StreamGuard,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> Response {
+    let Subscription {
+        mut wake,
+        frames,
+        mut drafts,
+    } = subscription;
     wake.borrow_and_update();
     // The line in flight now, if any, is sent once the reader has caught
     // up with the log (the reducer drops it if its verdict came first).
     drafts.mark_changed();
-    let heartbeat = hub.heartbeat();
+    let mut beat = hub.beat();
+    beat.borrow_and_update();
     let reader = Reader {
         hub,
         job_id,
         cursor,
         wake,
+        frames,
+        beat,
         drafts: Some(drafts),
         page: VecDeque::new(),
         sent_retry: false,
         finished: false,
         live: false,
-        next_heartbeat: Instant::now() + heartbeat,
+        idle: false,
+        from_window: 0,
+        from_store: 0,
+        store_reads: 0,
         _guard: guard,
     };
-    Sse::new(futures::stream::unfold(reader, |mut r| async move {
+    let body = Body::from_stream(futures::stream::unfold(reader, |mut r| async move {
         let frame = r.next_frame().await?;
-        r.next_heartbeat = Instant::now() + r.hub.heartbeat();
-        Some((Ok(frame), r))
-    }))
+        Some((Ok::<_, Infallible>(frame), r))
+    }));
+    let mut response = Response::new(body);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
 }
 
 impl Reader {
     /// The next frame to send, or `None` to end the response.
-    async fn next_frame(&mut self) -> Option<Event> {
+    async fn next_frame(&mut self) -> Option<Bytes> {
         if !self.sent_retry {
             self.sent_retry = true;
-            return Some(Event::default().retry(RETRY));
+            return Some(sse::retry(RETRY));
         }
         loop {
             if self.finished {
                 return None;
             }
-            if let Some(event) = self.page.pop_front() {
+            if let Some(frame) = self.next_event().await? {
                 if self.live {
-                    let age_ms = now_ms() - event.ts;
+                    let age_ms = now_ms() - frame.ts;
                     self.hub.metrics().delivered(age_ms as f64 / 1000.0);
                 }
-                self.cursor = event.seq;
-                self.finished = event.is_done();
-                return Some(frame(&event));
-            }
-            match self
-                .hub
-                .store()
-                .read_after(self.job_id, self.cursor, PAGE)
-                .await
-            {
-                Ok(page) if !page.is_empty() => {
-                    self.page.extend(page);
-                    continue;
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    // The job was removed under us (or the store failed):
-                    // end the response; the client's reconnect gets a clear
-                    // answer from the handler.
-                    tracing::debug!(job = %self.job_id, error = %e, "stream ends: read failed");
-                    return None;
-                }
+                self.cursor = frame.seq;
+                self.finished = frame.done;
+                self.idle = false;
+                return Some(frame.bytes);
             }
             // Caught up: what arrives from now on is live.
             self.live = true;
             tokio::select! {
+                biased;
+                _ = self.hub.shutdown().cancelled() => return None,
                 changed = self.wake.changed() => {
                     if changed.is_err() {
                         return None; // the job was forgotten
                     }
                 }
-                _ = tokio::time::sleep_until(self.next_heartbeat) => {
-                    let hb = Envelope::heartbeat(self.job_id, now_ms(), self.cursor);
-                    return Some(frame(&hb));
+                changed = self.beat.changed() => {
+                    if changed.is_err() {
+                        return None; // the instance is going away
+                    }
+                    if self.idle {
+                        let hb = Envelope::heartbeat(self.job_id, now_ms(), self.cursor);
+                        return Some(sse::event(&hb));
+                    }
+                    self.idle = true;
                 }
                 draft = next_draft(&mut self.drafts) => {
                     // Sent only here, caught up with the log; a draft of a
                     // line decided meanwhile is dropped by the reducer.
                     if let Some(draft) = draft {
-                        return Some(frame(&draft));
+                        self.idle = false;
+                        return Some(sse::event(&draft));
                     }
                 }
-                _ = self.hub.shutdown().cancelled() => return None,
-                _ = poll(self.hub.poll_interval()) => {}
+            }
+        }
+    }
+
+    /// The event after the cursor: from the window when it holds it, else
+    /// from the store (a page at a time, encoded here). `Some(None)` when
+    /// the reader has all there is; `None` when the stream must end.
+    async fn next_event(&mut self) -> Option<Option<Frame>> {
+        if let Some(frame) = self.page.pop_front() {
+            self.from_store += 1;
+            return Some(Some(frame));
+        }
+        match self.frames.lookup(self.cursor) {
+            Lookup::Hit(frame) => {
+                self.from_window += 1;
+                return Some(Some(frame));
+            }
+            Lookup::CaughtUp => return Some(None),
+            Lookup::Behind => {}
+        }
+        self.store_reads += 1;
+        match self
+            .hub
+            .store()
+            .read_after(self.job_id, self.cursor, PAGE)
+            .await
+        {
+            Ok(page) => {
+                self.page.extend(page.iter().map(Frame::of));
+                let first = self.page.pop_front();
+                self.from_store += u64::from(first.is_some());
+                Some(first)
+            }
+            Err(e) => {
+                // The job was removed under us (or the store failed): end
+                // the response; the client's reconnect gets a clear answer
+                // from the handler.
+                tracing::debug!(job = %self.job_id, error = %e, "stream ends: read failed");
+                None
             }
         }
     }
@@ -236,27 +295,6 @@ async fn next_draft(drafts: &mut Option<watch::Receiver<Option<Envelope>>>) -> O
         return None;
     }
     rx.borrow_and_update().clone()
-}
-
-/// Sleeps for the interval, or forever when there is none.
-async fn poll(interval: Option<std::time::Duration>) {
-    match interval {
-        Some(every) => tokio::time::sleep(every).await,
-        None => std::future::pending().await,
-    }
-}
-
-/// A stored event carries its seq as the SSE id; a heartbeat (seq 0) has
-/// none, so it never moves the browser's cursor.
-fn frame(event: &Envelope) -> Event {
-    let frame = Event::default()
-        .event(event.body.kind())
-        .data(serde_json::to_string(event).unwrap_or_default());
-    if event.seq > 0 {
-        frame.id(event.seq.to_string())
-    } else {
-        frame
-    }
 }
 
 #[cfg(test)]
@@ -275,3 +313,4 @@ mod tests {
         assert!(cursor(&HeaderMap::new(), Some("-1")).is_err());
     }
 }
+
