@@ -103,17 +103,36 @@ pub fn norms_of(text: &str) -> String {
     padded(tokenize(text).into_iter().map(|t| t.norm))
 }
 
+/// The line without the phrases that name other people by their work
+/// ("with back-end developers", "alongside the data science team", "for
+/// UX designers"): working with someone is no evidence of doing their job,
+/// so those words evidence nothing. The line's text itself is unchanged.
+pub fn without_others_roles(text: &str) -> std::borrow::Cow<'_, str> {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        let np = r"(?:(?:the|our|a|an|their|other|several|multiple|many|\d+\+?)\s+)?(?:[\w.+#/-]+,?\s+){0,3}?(?:developers?|engineers?|designers?|scientists?|analysts?|managers?|teams?|testers?|architects?|administrators?|specialists?|researchers?|consultants?|staff|colleagues|counterparts|stakeholders|departments?|groups?|squads?)\b";
+        Regex::new(&format!(
+            r"(?i)\b(?:with|alongside|for|among)\s+{np}(?:\s*,?\s*(?:and|or|&)\s+{np})*"
+        ))
+        .expect("valid regex")
+    });
+    r.replace_all(text, " ")
+}
+
 impl IndexedLine {
     pub fn new(at: LineRef) -> IndexedLine {
-        let hits = find_skills(&at.text);
-        let norms = norms_of(&at.text);
+        let own = without_others_roles(&at.text);
+        let hits = find_skills(&own);
+        let norms = norms_of(&own);
         let flat = format!(" {} ", key(&norms));
         let words: Vec<&str> = flat.split_whitespace().collect();
         let mut joined: HashSet<String> = words.iter().map(|w| w.to_string()).collect();
         joined.extend(words.windows(2).map(|w| format!("{}{}", w[0], w[1])));
         IndexedLine {
             norms,
-            stems: stems_of(&at.text),
+            stems: stems_of(&own),
             skills: hits.iter().map(|h| h.canonical.clone()).collect(),
             skill_keys: hits.iter().map(|h| key(&h.canonical)).collect(),
             skill_surfaces: hits.into_iter().map(|h| (h.norm, h.canonical)).collect(),
@@ -552,6 +571,36 @@ mod tests {
         let j2 = job::parse_text("Engineer\n\nRequirements:\n- Kubernetes\n");
         let ev2 = find_evidence(&j2, &ResumeIndex::build(&r2));
         assert_eq!(ev2[0].best, None, "{ev2:?}");
+    }
+
+    #[test]
+    fn other_peoples_roles_are_no_evidence_of_ones_own() {
+        let r = resume::parse_text("Mia Sol\n\nExperience:\nAnalyst | Initech | 2019 - 2021\n- Partnered with front-end developers and the data engineering team to ship SQL reports\n- Worked alongside UX designers for 12 launches\n");
+        let j = job::parse_text("Engineer\n\nRequirements:\n- Frontend development\n- Data engineering\n- UX design\n- SQL\n");
+        let ev = find_evidence(&j, &ResumeIndex::build(&r));
+        let get = |c: &str| {
+            ev.iter()
+                .find(|e| key(&e.canonical).contains(c))
+                .map(|e| e.best)
+        };
+        assert_eq!(get("sql"), Some(Some(MatchKind::Exact)), "{ev:#?}");
+        for c in ["front", "data engineering", "ux"] {
+            assert_eq!(get(c).flatten(), None, "{c}: {ev:#?}");
+        }
+        // One's own work in the same words still counts.
+        let r = resume::parse_text("Mia Sol\n\nExperience:\nFront-end developer | Initech | 2019 - 2021\n- Built front-end features with React for the billing team\n");
+        let ev = find_evidence(&j, &ResumeIndex::build(&r));
+        assert!(
+            ev.iter()
+                .any(|e| key(&e.canonical).contains("front") && e.best.is_some()),
+            "{ev:#?}"
+        );
+        assert_eq!(
+            without_others_roles(
+                "Collaborating with back-end developers to integrate RESTful APIs"
+            ),
+            "Collaborating   to integrate RESTful APIs"
+        );
     }
 
     #[test]

@@ -203,6 +203,30 @@ pub fn phone_re() -> &'static Regex {
     )
 }
 
+/// A phone number as written anywhere in the world: the North American
+/// shape ("(555) 123-4567", "1-650-999-7777"), or a number with its country
+/// code ("+90 532 555 01 23", "+44 20 7946 0958", "+49 (0)30 1234567") or a
+/// trunk zero ("0532 555 01 23", "020 7946 0958") in groups of any size:
+/// 8 to 15 digits in all, as ITU E.164 allows.
+pub fn find_phone(text: &str) -> Option<regex::Match<'_>> {
+    static INTL: OnceLock<Regex> = OnceLock::new();
+    let intl = re(
+        &INTL,
+        r"(?:\+\d{1,3}|\b0\d{1,4})(?:[\s.-]?\(\d{1,4}\)\d{0,8}|[\s.-]\d{1,8}){1,6}\b",
+    );
+    let digits = |m: &regex::Match| m.as_str().chars().filter(char::is_ascii_digit).count();
+    let nanp = phone_re().find(text);
+    let world = intl
+        .find_iter(text)
+        .find(|m| (8..=15).contains(&digits(m)) && m.as_str().contains([' ', '-', '.', '(']));
+    match (nanp, world) {
+        // The longer reading of the same spot: "+1 650 555 0100" whole.
+        (Some(a), Some(b)) if b.start() <= a.start() && b.end() >= a.end() => Some(b),
+        (Some(a), _) => Some(a),
+        (None, b) => b,
+    }
+}
+
 fn link_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
@@ -501,7 +525,7 @@ fn take_contact(line: &str, c: &mut Contact) -> String {
             c.links.push(l);
         }
     }
-    if let Some(m) = phone_re().find(&rest) {
+    if let Some(m) = find_phone(&rest) {
         if c.phone.is_none() {
             c.phone = Some(m.as_str().trim().to_string());
         }
@@ -694,8 +718,16 @@ fn parse_lines(text: &str, breaks: Breaks) -> Resume {
                             b.header.last_mut()
                         };
                         if let Some(t) = target {
-                            if t.ends_with('-') && lower_start {
+                            // "mod-" + "eling" is one word; "state-of-the-" +
+                            // "art" is a compound that keeps its hyphens.
+                            let compound = t
+                                .trim_end_matches('-')
+                                .rsplit(' ')
+                                .next()
+                                .is_some_and(|w| w.contains('-'));
+                            if t.ends_with('-') && lower_start && !compound {
                                 t.pop();
+                            } else if t.ends_with('-') && lower_start {
                             } else {
                                 t.push(' ');
                             }
@@ -890,7 +922,7 @@ fn parse_lines(text: &str, breaks: Breaks) -> Resume {
                 r.contact.email = email_re().find(l).map(|m| m.as_str().to_string());
             }
             if r.contact.phone.is_none() {
-                r.contact.phone = phone_re().find(l).map(|m| m.as_str().trim().to_string());
+                r.contact.phone = find_phone(l).map(|m| m.as_str().trim().to_string());
             }
         }
     }
@@ -1310,6 +1342,46 @@ mod tests {
         assert_eq!(
             wrapped.section(SectionKind::Projects).unwrap().blocks.len(),
             1
+        );
+    }
+
+    #[test]
+    fn phones_in_international_spacings() {
+        for (line, want) in [
+            (
+                "Deniz Kaya | +90 532 555 01 23 | deniz@example.org",
+                "+90 532 555 01 23",
+            ),
+            ("Tel. +44 20 7946 0958", "+44 20 7946 0958"),
+            ("Mobil: +49 (0)30 1234567, Berlin", "+49 (0)30 1234567"),
+            ("+33 1 23 45 67 89", "+33 1 23 45 67 89"),
+            ("Phone 0532 555 01 23", "0532 555 01 23"),
+            ("+1 650 555 0100", "+1 650 555 0100"),
+            ("(555) 123-4567", "(555) 123-4567"),
+        ] {
+            assert_eq!(find_phone(line).map(|m| m.as_str()), Some(want), "{line}");
+        }
+        // Dates, amounts and counts are not phones.
+        for line in [
+            "2019 - 2021",
+            "Saved $2,000,000 in 2022",
+            "Led 12 - 15 RNs",
+            "GPA 3.7/4.0",
+        ] {
+            assert_eq!(find_phone(line), None, "{line}");
+        }
+        let r = parse_text(
+            "Deniz Kaya\n+90 532 555 01 23 | deniz@example.org | Istanbul\n\nSkills\nGo\n",
+        );
+        assert_eq!(r.contact.phone.as_deref(), Some("+90 532 555 01 23"));
+    }
+
+    #[test]
+    fn line_end_hyphens_join_words_but_not_compounds() {
+        let r = parse_text("Ana Lima\n\nExperience\nLead | Orbit | 2021 - 2023\n- Rebuilt the billing and invoicing mod-\neling pipeline with state-of-the-\nart tooling for the finance team and its auditors\n");
+        assert_eq!(
+            r.work_bullets(),
+            vec!["Rebuilt the billing and invoicing modeling pipeline with state-of-the-art tooling for the finance team and its auditors"]
         );
     }
 

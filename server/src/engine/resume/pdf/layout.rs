@@ -589,9 +589,13 @@ fn join_hyphenation(lines: &mut [PdfLine]) {
         if same_row || next.page != cur.page || next.y < cur.y {
             continue;
         }
-        // Next line must start near this line's left edge (same flow) and
-        // not far below it.
-        if next.y - cur.y > 2.5 * cur.size || (next.x - cur.x).abs() > 3.0 * cur.size {
+        // Next line must start under this one (same flow: near its left
+        // edge, or indented under it, as a paragraph beside a date column
+        // is) and not far below it.
+        if next.y - cur.y > 2.5 * cur.size
+            || next.x < cur.x - 3.0 * cur.size
+            || next.x > cur.x + 0.5 * cur.width
+        {
             continue;
         }
         let Some(stem) = cur
@@ -611,7 +615,17 @@ fn join_hyphenation(lines: &mut [PdfLine]) {
             Some((h, r)) => (h.to_string(), r.to_string()),
             None => (next.text.clone(), String::new()),
         };
-        cur.text = format!("{stem}{head}");
+        // A compound broken at one of its own hyphens ("state-of-the-" /
+        // "art") keeps it; a word hyphenated to fit the line is joined.
+        let compound = stem
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| w.contains(['-', '\u{2010}']));
+        cur.text = if compound {
+            format!("{stem}-{head}")
+        } else {
+            format!("{stem}{head}")
+        };
         next.text = rest;
     }
 }
@@ -842,6 +856,38 @@ mod tests {
             text_of(&[page(g)]),
             "a well-known international\nteam and Jean-\nPaul Sartre\n"
         );
+    }
+
+    #[test]
+    fn a_compound_broken_at_its_hyphen_keeps_it_beside_a_date_column() {
+        // A paragraph that starts beside a left date column ("Present …")
+        // and continues under it, indented: "mod-" / "eling" joins, and
+        // "state-of-the-" / "art" keeps its hyphen.
+        let mut g = run("2021 – Lead, Orbit", 40.0, 100.0, 10.0, 0.0);
+        g.extend(run(
+            "Present Built the billing and invoicing mod-",
+            40.0,
+            114.0,
+            10.0,
+            0.0,
+        ));
+        g.extend(run(
+            "eling tools that are state-of-the-",
+            110.0,
+            128.0,
+            10.0,
+            0.0,
+        ));
+        g.extend(run(
+            "art for the whole team and its users",
+            110.0,
+            142.0,
+            10.0,
+            0.0,
+        ));
+        let text = text_of(&[page(g)]);
+        assert!(text.contains("invoicing modeling\n"), "{text}");
+        assert!(text.contains("state-of-the-art\n"), "{text}");
     }
 
     #[test]
