@@ -32,7 +32,7 @@ test("a pasted resume and job posting stream through all five steps", async ({ p
   expect(await insights.count()).toBeLessThanOrEqual(4);
   await expect(page.getByRole("heading", { name: "Your tailored resume is ready" })).toBeVisible();
   await expect(page.getByRole("link", { name: "See the results" })).toBeVisible();
-  await expect(page.getByRole("status", { name: /Live updates/ })).toHaveAttribute("data-connection", "Up to date");
+  await expect(page.getByRole("status", { name: /Live updates/ })).toHaveAttribute("data-connection", "Ended");
   await page.screenshot({ path: path.join(shots, "processing-done-desktop.png"), fullPage: true });
 
   // What the page shows is the server's own snapshot.

@@ -296,7 +296,9 @@ async fn a_job_running_for_several_leases_keeps_its_instance_by_renewing() {
     assert_eq!(
         events
             .iter()
-            .filter(|e| matches!(&e.body, EventBody::JobStatus(s) if s.status == JobStatus::Started))
+            .filter(
+                |e| matches!(&e.body, EventBody::JobStatus(s) if s.status == JobStatus::Started)
+            )
             .count(),
         1,
         "the job started once and was never restarted"
@@ -348,7 +350,12 @@ async fn two_retries_sent_at_once_to_two_instances_start_one_run() {
     while events.len() < last_seq as usize {
         let cursor = events.last().map_or(0, |e| e.seq);
         let url = a.url(&format!("/api/jobs/{job}/stream"));
-        events.extend(LiveStream::resume(&a.client, &url, cursor).await.read_to_end().await);
+        events.extend(
+            LiveStream::resume(&a.client, &url, cursor)
+                .await
+                .read_to_end()
+                .await,
+        );
     }
     assert_gapless(&events);
     let runs = events

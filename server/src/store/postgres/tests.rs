@@ -212,9 +212,9 @@ async fn instances_starting_together_on_an_empty_database_migrate_once() {
     let Some(db) = TestDatabase::create().await else {
         return;
     };
-    let many = futures::future::join_all((0..8).map(|_| {
-        PgStore::connect(PgSettings::new(&db.url, PG_TEST_LEASE).pool_size(2))
-    }))
+    let many = futures::future::join_all(
+        (0..8).map(|_| PgStore::connect(PgSettings::new(&db.url, PG_TEST_LEASE).pool_size(2))),
+    )
     .await;
     let many: Vec<PgStore> = many
         .into_iter()
