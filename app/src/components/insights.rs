@@ -154,7 +154,8 @@ pub fn AllInsights(state: ReadSignal<JobState>) -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <ul class="all-insights" aria-labelledby="all-insights-title">
+            // It scrolls: focusable, so a keyboard can scroll it too.
+            <ul class="all-insights" aria-labelledby="all-insights-title" tabindex="0">
                 <For each=move || matching.get() key=|i| i.id.clone() children=insight_item/>
             </ul>
         </section>
