@@ -8,6 +8,21 @@ pub const MATCH_SCORE_AFTER: &str = "match_score_after";
 /// Every match score key starts so; the metrics panel leaves them to the
 /// score panel.
 pub const MATCH_SCORE_PREFIX: &str = "match_score_";
+/// Every part of the score after tailoring starts so (`score_hard_skills`…).
+pub const SCORE_PART_PREFIX: &str = "score_";
+
+// The counts the Processing page's metrics card reads by name: each is
+// emitted once, by one step, so the card never shows two numbers that
+// disagree about one thing.
+/// Required skills of the posting the resume shows, and how many there are.
+pub const REQUIRED_MATCHED: &str = "required_matched";
+pub const REQUIRED_TOTAL: &str = "required_total";
+/// Edits made to the resume (what the result lists, not what was planned).
+pub const EDITS_APPLIED: &str = "edits_applied";
+pub const WORD_COUNT: &str = "word_count";
+/// Percent (0–100) of bullets with a measurable result.
+pub const QUANTIFIED_RATIO: &str = "quantified_ratio";
+pub const MISSING_TERMS: &str = "missing_terms";
 
 /// Rewriting by a language model (only when a provider is configured):
 /// tokens sent and written, milliseconds to the first token and of

@@ -7,6 +7,7 @@ use uuid::Uuid;
 /// Route patterns, in axum's `{name}` syntax.
 pub mod route {
     pub const START: &str = "/api/pipeline/start";
+    pub const RESUME_PREVIEW: &str = "/api/resume/preview";
     pub const JOBS: &str = "/api/jobs";
     pub const JOB: &str = "/api/jobs/{id}";
     pub const CANCEL: &str = "/api/jobs/{id}/cancel";
@@ -23,6 +24,8 @@ pub mod route {
 
 /// `POST`: starts a job.
 pub const START: &str = route::START;
+/// `POST` (multipart, field `resume`): the text read from a resume file.
+pub const RESUME_PREVIEW: &str = route::RESUME_PREVIEW;
 /// `GET`: the viewer's jobs.
 pub const JOBS: &str = route::JOBS;
 

@@ -423,6 +423,24 @@ pub struct StartResponse {
     pub snapshot_url: String,
 }
 
+/// The answer to `POST /api/resume/preview`: the text Tailor read from a
+/// resume file, before any job starts, so a bad read is caught early.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PreviewResponse {
+    /// `pdf`, `docx`, `markdown` or `text`.
+    pub format: String,
+    /// The start of the text read, at most [`PreviewResponse::MAX_CHARS`].
+    pub text: String,
+    /// All the characters read, of which `text` is the start.
+    pub chars: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<usize>,
+}
+
+impl PreviewResponse {
+    pub const MAX_CHARS: usize = 4000;
+}
+
 /// Every 4xx/5xx body the API sends: `{"error":{"code","message"}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiErrorBody {

@@ -17,6 +17,10 @@ pub struct StepState {
     pub eta_sec: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// `ts` (epoch ms) of the event that set this step running, while it
+    /// runs and after: the live view counts elapsed seconds from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<i64>,
 }
 
 impl StepState {
@@ -27,6 +31,7 @@ impl StepState {
             pct: 0.0,
             eta_sec: None,
             detail: None,
+            started_at: None,
         }
     }
 }
@@ -131,6 +136,9 @@ impl JobState {
             }
             EventBody::StepProgress(p) => {
                 let step = &mut self.steps[p.step.index()];
+                if p.status == StepStatus::Running && step.status != StepStatus::Running {
+                    step.started_at = Some(event.ts);
+                }
                 step.status = p.status;
                 step.pct = if p.status == StepStatus::Completed {
                     100.0
@@ -499,5 +507,38 @@ mod tests {
             }),
         );
         assert!(!state.is_done());
+    }
+
+    #[test]
+    fn a_step_remembers_when_it_started_running() {
+        let running = |pct: f64| {
+            EventBody::StepProgress(StepProgressPayload {
+                step: Step::Analyzing,
+                status: StepStatus::Running,
+                pct,
+                eta_sec: None,
+                detail: None,
+            })
+        };
+        let mut state = JobState::new(id());
+        state.apply(&Envelope::new(id(), 1, 1_000, running(10.0)));
+        // Later progress of the same run keeps the start.
+        state.apply(&Envelope::new(id(), 2, 4_000, running(60.0)));
+        assert_eq!(state.steps[0].started_at, Some(1_000));
+        // A run after a failure (a retry) starts the clock again.
+        state.apply(&Envelope::new(
+            id(),
+            3,
+            5_000,
+            EventBody::StepProgress(StepProgressPayload {
+                step: Step::Analyzing,
+                status: StepStatus::Failed,
+                pct: 0.0,
+                eta_sec: None,
+                detail: None,
+            }),
+        ));
+        state.apply(&Envelope::new(id(), 4, 9_000, running(5.0)));
+        assert_eq!(state.steps[0].started_at, Some(9_000));
     }
 }

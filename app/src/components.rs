@@ -6,6 +6,7 @@ mod metrics;
 mod progress;
 mod score;
 mod steps;
+mod timeline;
 
 pub use changes::{diff_ops, ChangesFeed};
 pub use checks::{check_row, ValidationChecklist};
@@ -15,3 +16,4 @@ pub use metrics::MetricsPanel;
 pub use progress::OverallProgress;
 pub use score::ScoreSummary;
 pub use steps::StepList;
+pub use timeline::JobTimeline;

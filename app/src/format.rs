@@ -11,6 +11,16 @@ pub fn eta(secs: f64) -> String {
     }
 }
 
+/// Whole seconds, then minutes and seconds: "7 s", "1 min 05 s".
+pub fn elapsed(secs: f64) -> String {
+    let whole = secs.max(0.0).floor() as u64;
+    if whole < 60 {
+        format!("{whole} s")
+    } else {
+        format!("{} min {:02} s", whole / 60, whole % 60)
+    }
+}
+
 pub fn pct(p: f64) -> String {
     format!("{:.0}%", p.clamp(0.0, 100.0))
 }
@@ -53,6 +63,9 @@ mod tests {
         assert_eq!(eta(150.0), "3 min");
         assert_eq!(pct(99.6), "100%");
         assert_eq!(pct(-3.0), "0%");
+        assert_eq!(elapsed(7.9), "7 s");
+        assert_eq!(elapsed(65.2), "1 min 05 s");
+        assert_eq!(elapsed(-2.0), "0 s");
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <meta name="color-scheme" content="light"/>
+                <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -48,6 +48,10 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/tailor.css"/>
         <Title text="Tailor"/>
         <Router>
+            // rel="external": the browser's own fragment link moves the focus;
+            // the router would only change the URL.
+            <a class="skip-link" href="#main" rel="external">"Skip to content"</a>
+            <FocusOnNavigate/>
             <header class="topbar">
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"T"</span>
@@ -60,7 +64,7 @@ pub fn App() -> impl IntoView {
                     <a href="/about">"About"</a>
                 </nav>
             </header>
-            <main class="page">
+            <main class="page" id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("") view=UploadPage/>
                     <Route path=path!("/about") view=AboutPage/>
@@ -72,6 +76,62 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// After an in-app navigation, moves the focus to the new page's heading,
+/// as a full page load would put a screen reader at the top: without it the
+/// focus stays on the link that was followed, on a page that is gone. Pages
+/// that load their data show the heading a little later, so it is looked
+/// for a few times.
+#[component]
+fn FocusOnNavigate() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        #[cfg(feature = "hydrate")]
+        if previous.as_ref().is_some_and(|p| *p != path) {
+            focus_heading(10);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = previous;
+        path
+    });
+}
+
+#[cfg(feature = "hydrate")]
+fn main_heading() -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()?
+        .document()?
+        .query_selector("main h1")
+        .ok()
+        .flatten()?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
+}
+
+/// Waits for the new page's heading: one that is not the heading shown
+/// when the navigation began (the old page may still be drawn then); after
+/// a while, whatever heading there is.
+#[cfg(feature = "hydrate")]
+fn focus_heading(tries: u32) {
+    let old = send_wrapper::SendWrapper::new(main_heading());
+    wait_for_heading(old, tries);
+}
+
+#[cfg(feature = "hydrate")]
+fn wait_for_heading(old: send_wrapper::SendWrapper<Option<web_sys::HtmlElement>>, tries: u32) {
+    match main_heading() {
+        Some(h) if tries == 0 || old.as_ref() != Some(&h) => {
+            let _ = h.set_attribute("tabindex", "-1");
+            let _ = h.focus();
+        }
+        _ if tries > 0 => set_timeout(
+            move || wait_for_heading(old, tries - 1),
+            std::time::Duration::from_millis(100),
+        ),
+        _ => {}
     }
 }
 

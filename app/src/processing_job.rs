@@ -33,14 +33,17 @@ impl Connection {
             Connection::Connected => "Connected",
             Connection::Reconnecting => "Reconnecting",
             Connection::Offline => "Offline",
-            Connection::Finished => "Up to date",
+            // Neutral on purpose: a failed job's stream ends too, and that is
+            // no good news.
+            Connection::Finished => "Ended",
         }
     }
 
     pub fn css(self) -> &'static str {
         match self {
             Connection::Connecting | Connection::Reconnecting => "conn conn-wait",
-            Connection::Connected | Connection::Finished => "conn conn-ok",
+            Connection::Connected => "conn conn-ok",
+            Connection::Finished => "conn conn-done",
             Connection::Offline => "conn conn-bad",
         }
     }

@@ -23,10 +23,10 @@ test("a dropped connection is shown honestly and recovers without losing or repe
     expect(refused).toBeGreaterThan(0);
 
     await page.unroute("**/api/jobs/*/stream*");
-    await expect(badge).toHaveAttribute("data-connection", /Connected|Up to date/, { timeout: 20_000 });
+    await expect(badge).toHaveAttribute("data-connection", /Connected|Ended/, { timeout: 20_000 });
 
     await expect(page.locator('li[data-step="polishing"]')).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
-    await expect(badge).toHaveAttribute("data-connection", "Up to date");
+    await expect(badge).toHaveAttribute("data-connection", "Ended");
     const jobId = page.url().split("/").pop();
     const snapshot = await (await page.request.get(`/api/jobs/${jobId}/snapshot`)).json();
     await expect(page.locator("#insights-title .count")).toHaveText(`${snapshot.insights.length} so far`);

@@ -58,9 +58,14 @@ test("the history lists jobs and deletes one", async ({ page }) => {
   await page.goto("/jobs");
   await page.locator("body[data-hydrated]").waitFor();
   const row = page.locator(`tr[data-job="${job_id}"]`);
-  await expect(row).toContainText("completed");
+  await expect(row).toContainText("Completed");
   await page.screenshot({ path: path.join(shots, "history-desktop.png"), fullPage: true });
   await row.getByRole("button", { name: /^Delete/ }).click();
+  // Delete asks first: Keep leaves the job alone.
+  await row.getByRole("button", { name: "Keep" }).click();
+  expect((await page.request.get(`/api/jobs/${job_id}/snapshot`)).status()).toBe(200);
+  await row.getByRole("button", { name: /^Delete/ }).click();
+  await row.getByRole("button", { name: /^Yes, delete/ }).click();
   await expect(row).toHaveCount(0);
   expect((await page.request.get(`/api/jobs/${job_id}/snapshot`)).status()).toBe(404);
 });

@@ -9,7 +9,8 @@ async function hydrated(page: Page) {
 }
 
 async function expectAllStepsCompleted(page: Page) {
-  const steps = page.getByRole("list", { name: "Pipeline steps" }).getByRole("listitem");
+  // The steps themselves, not the findings listed under them.
+  const steps = page.getByRole("list", { name: "Pipeline steps" }).locator(":scope > li");
   await expect(steps).toHaveCount(5);
   for (const name of ["analyzing", "planning", "writing", "validating", "polishing"]) {
     await expect(page.locator(`li[data-step="${name}"]`)).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
@@ -27,30 +28,24 @@ test("a pasted resume and job posting stream through all five steps", async ({ p
 
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   await expectAllStepsCompleted(page);
-  const insights = page.locator('ul[aria-live="polite"] > li');
-  await expect(insights.first()).toBeVisible();
-  expect(await insights.count()).toBeLessThanOrEqual(4);
   await expect(page.getByRole("heading", { name: "Your tailored resume is ready" })).toBeVisible();
   await expect(page.getByRole("link", { name: "See the results" })).toBeVisible();
-  await expect(page.getByRole("status", { name: /Live updates/ })).toHaveAttribute("data-connection", "Up to date");
+  await expect(page.getByRole("status", { name: /Live updates/ })).toHaveAttribute("data-connection", "Ended");
   await page.screenshot({ path: path.join(shots, "processing-done-desktop.png"), fullPage: true });
 
-  // What the page shows is the server's own snapshot.
+  // What the page shows is the server's own snapshot. A job this fast has
+  // usually ended before the page drew (an account of its steps); if not,
+  // the live feed counts the same insights.
   const jobId = page.url().split("/").pop();
   const snapshot = await (await page.request.get(`/api/jobs/${jobId}/snapshot`)).json();
   expect(snapshot.status).toBe("completed");
-  await expect(page.locator("#insights-title .count")).toHaveText(`${snapshot.insights.length} so far`);
-
-  // The full list of insights filters by category and importance.
-  const all = page.getByRole("list", { name: /All insights/ }).getByRole("listitem");
-  await expect(all).toHaveCount(snapshot.insights.length);
-  await page.getByLabel("Category").selectOption("score");
-  const scoreInsights = snapshot.insights.filter((i: { category: string }) => i.category === "score").length;
-  await expect(all).toHaveCount(scoreInsights);
-  for (const category of await all.evaluateAll((items) => items.map((i) => i.getAttribute("data-category")))) {
-    expect(category).toBe("score");
-  }
+  const n = snapshot.insights.length;
+  await expect(page.locator("#steps-title .count, #insights-title .count")).toHaveText(new RegExp(`^${n} (findings|so far)$`));
   await expect(page.getByRole("region", { name: "Metrics" }).locator('[data-metric="word_count"]')).toBeVisible();
+
+  // Opened again, the finished job is an account.
+  await page.reload();
+  await expect(page.locator("#steps-title .count")).toHaveText(`${n} findings`);
 
   // The upload page lists the job among this browser's recent jobs.
   await page.goto("/");

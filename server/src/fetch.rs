@@ -35,7 +35,9 @@ pub enum FetchError {
     TooLarge,
     #[error("The job page answered with HTTP {0}.")]
     Http(u16),
-    #[error("The job page could not be reached: {0}")]
+    /// A whole sentence: where Tailor tried to connect, why it could not,
+    /// and what the person can do.
+    #[error("{0}")]
     Network(String),
     #[error("The job page is not a web page or text (it is {0}).")]
     NotText(String),
@@ -120,7 +122,7 @@ async fn fetch(
             )
             .send()
             .await
-            .map_err(|e| FetchError::Network(e.without_url().to_string()))?;
+            .map_err(|e| unreachable(&host, port, &e))?;
         let status = response.status();
         if status.is_redirection() {
             let location = response
@@ -155,11 +157,13 @@ async fn fetch(
             return Err(FetchError::TooLarge);
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| FetchError::Network(e.without_url().to_string()))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| {
+            FetchError::Network(format!(
+                "The job page at {host}:{port} stopped sending before it finished ({}). \
+                     Try again, or paste the posting's text.",
+                cause(&e)
+            ))
+        })? {
             if body.len() + chunk.len() > MAX_PAGE_BYTES {
                 return Err(FetchError::TooLarge);
             }
@@ -174,6 +178,45 @@ async fn fetch(
     Err(FetchError::TooManyRedirects)
 }
 
+/// "Could not connect to 127.0.0.1:9 (connection refused). …": reqwest's
+/// own text ("error sending request") names neither the place nor the cause.
+fn unreachable(host: &str, port: u16, e: &reqwest::Error) -> FetchError {
+    FetchError::Network(format!(
+        "Could not connect to {host}:{port} ({}). Check the address or paste the posting's text.",
+        cause(e)
+    ))
+}
+
+/// The innermost cause of a request error, in a few plain words.
+fn cause(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    if e.is_timeout() {
+        return "it did not answer in time".into();
+    }
+    let mut source = e.source();
+    let mut last = None;
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind::*;
+            let said = match io.kind() {
+                ConnectionRefused => "connection refused",
+                ConnectionReset => "connection reset",
+                ConnectionAborted => "connection aborted",
+                TimedOut => "it did not answer in time",
+                HostUnreachable | NetworkUnreachable => "no route to it",
+                UnexpectedEof => "the connection closed early",
+                _ => "",
+            };
+            if !said.is_empty() {
+                return said.into();
+            }
+        }
+        last = Some(err.to_string());
+        source = err.source();
+    }
+    last.unwrap_or_else(|| "the request failed".into())
+}
+
 async fn resolve(
     host: &str,
     port: u16,
@@ -184,10 +227,16 @@ async fn resolve(
         tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::lookup_host((bare, port)))
             .await
             .map_err(|_| FetchError::Timeout)?
-            .map_err(|e| FetchError::Network(format!("{host} could not be resolved ({e})")))?
+            .map_err(|e| {
+                FetchError::Network(format!(
+                    "Could not find {host} ({e}). Check the address or paste the posting's text."
+                ))
+            })?
             .collect();
     if addrs.is_empty() {
-        return Err(FetchError::Network(format!("{host} has no address")));
+        return Err(FetchError::Network(format!(
+            "Could not find {host}: it has no address. Check the address or paste the posting's text."
+        )));
     }
     if let Some(bad) = addrs.iter().find(|a| !allowed(**a)) {
         return Err(FetchError::Refused(format!("{host} ({})", bad.ip())));

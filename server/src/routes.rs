@@ -28,6 +28,10 @@ pub fn api_router() -> Router<AppState> {
             route::START,
             post(start::start_pipeline).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
         )
+        .route(
+            route::RESUME_PREVIEW,
+            post(start::preview_resume).layer(DefaultBodyLimit::max(MAX_BODY_BYTES)),
+        )
         .route(route::JOBS, get(control::list))
         .route(route::JOB, delete(control::delete))
         .route(route::CANCEL, post(control::cancel))

@@ -59,7 +59,7 @@ pub fn InsightsFeed(state: ReadSignal<JobState>) -> impl IntoView {
             </h2>
             <div class="insight-frame">
                 <ul class="insight-list" aria-live="polite" aria-labelledby="insights-title">
-                    <For each=move || latest.get() key=|i| i.id.clone() children=insight_item/>
+                    <For each=move || latest.get() key=|i| i.id.clone() children=live_item/>
                 </ul>
                 {move || (total.get() == 0).then(|| view! {
                     <p class="empty">"Insights appear here as Tailor reads your documents."</p>
@@ -69,11 +69,37 @@ pub fn InsightsFeed(state: ReadSignal<JobState>) -> impl IntoView {
     }
 }
 
-fn insight_item(insight: InsightPayload) -> impl IntoView {
+/// The tag names the category, and says "important" in words: the
+/// border's colour is never the only sign.
+fn tag(insight: &InsightPayload) -> impl IntoView {
+    let important = insight.importance == Importance::High;
+    view! {
+        <span class="tag">
+            {insight.category.as_str()}
+            {important.then_some(" · important")}
+        </span>
+    }
+}
+
+/// One insight, in full.
+pub fn insight_item(insight: InsightPayload) -> impl IntoView {
     view! {
         <li class=format!("insight importance-{}", insight.importance.as_str()) data-category=insight.category.as_str()>
-            <span class="tag">{insight.category.as_str()}</span>
+            {tag(&insight)}
             <span class="insight-text">{insight.message}</span>
+        </li>
+    }
+}
+
+/// One insight in the live feed's fixed slot: clamped to three lines, and
+/// opened in full (by click, Enter or Space) as a disclosure.
+fn live_item(insight: InsightPayload) -> impl IntoView {
+    view! {
+        <li class=format!("insight importance-{}", insight.importance.as_str()) data-category=insight.category.as_str()>
+            {tag(&insight)}
+            <details class="insight-more">
+                <summary class="insight-text">{insight.message}</summary>
+            </details>
         </li>
     }
 }
@@ -128,7 +154,8 @@ pub fn AllInsights(state: ReadSignal<JobState>) -> impl IntoView {
                     </select>
                 </label>
             </div>
-            <ul class="all-insights" aria-labelledby="all-insights-title">
+            // It scrolls: focusable, so a keyboard can scroll it too.
+            <ul class="all-insights" aria-labelledby="all-insights-title" tabindex="0">
                 <For each=move || matching.get() key=|i| i.id.clone() children=insight_item/>
             </ul>
         </section>

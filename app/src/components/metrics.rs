@@ -1,60 +1,76 @@
 use leptos::prelude::*;
-use tailor_common::{JobState, MetricPayload};
+use tailor_common::{metric_keys, JobState, MetricPayload};
 
-/// Every number the pipeline measured, live: the score's parts and the
-/// counts behind it. The headline scores have their own card.
+/// The few numbers a person reads: the score's parts, then what the
+/// resume holds. Each key is read by name (`metric_keys`), so a count the
+/// score parts already state, or a number that is not what was made, never
+/// shows up as a second tile.
 #[component]
 pub fn MetricsPanel(state: ReadSignal<JobState>) -> impl IntoView {
-    let metrics = Memo::new(move |_| {
+    let parts = Memo::new(move |_| {
         state.with(|s| {
             s.metrics
                 .iter()
-                .filter(|m| {
-                    !m.key
-                        .starts_with(tailor_common::metric_keys::MATCH_SCORE_PREFIX)
-                })
+                .filter(|m| m.key.starts_with(metric_keys::SCORE_PART_PREFIX))
                 .cloned()
                 .collect::<Vec<_>>()
         })
     });
-    let parts = move || {
-        metrics.with(|m| {
-            m.iter()
-                .filter(|m| m.key.starts_with("score_"))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
-    let counts = move || {
-        metrics.with(|m| {
-            m.iter()
-                .filter(|m| !m.key.starts_with("score_"))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
+    let counts = Memo::new(move |_| state.with(tiles));
     view! {
         <section class="card" aria-labelledby="metrics-title">
             <h2 id="metrics-title">"Metrics"</h2>
-            {move || metrics.with(Vec::is_empty).then(|| view! {
+            {move || (parts.with(Vec::is_empty) && counts.with(Vec::is_empty)).then(|| view! {
                 <p class="empty">"Numbers appear here as each step measures them."</p>
             })}
             <dl class="metric-grid" aria-label="Score breakdown">
-                <For each=parts key=|m| (m.key.clone(), m.value.to_bits()) children=metric_row/>
+                <For each=move || parts.get() key=|m| (m.key.clone(), m.value.to_bits()) children=|m| {
+                    let label = m.label.clone().unwrap_or_else(|| m.key.replace('_', " "));
+                    tile(m.key.clone(), label, format_value(&m))
+                }/>
             </dl>
             <dl class="metric-grid" aria-label="Counts">
-                <For each=counts key=|m| (m.key.clone(), m.value.to_bits()) children=metric_row/>
+                <For each=move || counts.get() key=|t| t.clone() children=|(key, label, value)| tile(key, label, value)/>
             </dl>
         </section>
     }
 }
 
-fn metric_row(m: MetricPayload) -> impl IntoView {
-    let label = m.label.clone().unwrap_or_else(|| m.key.replace('_', " "));
+/// (key, label, value) of each count tile present in the state, in reading
+/// order; "required matched" and "required total" are one tile.
+fn tiles(s: &JobState) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    if let (Some(m), Some(t)) = (
+        s.metric(metric_keys::REQUIRED_MATCHED),
+        s.metric(metric_keys::REQUIRED_TOTAL),
+    ) {
+        out.push((
+            metric_keys::REQUIRED_MATCHED.to_string(),
+            "Required skills shown".to_string(),
+            format!("{m:.0} of {t:.0}"),
+        ));
+    }
+    for (key, label) in [
+        (metric_keys::EDITS_APPLIED, "Edits made"),
+        (metric_keys::WORD_COUNT, "Word count"),
+        (
+            metric_keys::QUANTIFIED_RATIO,
+            "Bullets with a measurable result",
+        ),
+        (metric_keys::MISSING_TERMS, "Terms still missing"),
+    ] {
+        if let Some(m) = s.metrics.iter().find(|m| m.key == key) {
+            out.push((key.to_string(), label.to_string(), format_value(m)));
+        }
+    }
+    out
+}
+
+fn tile(key: String, label: String, value: String) -> impl IntoView {
     view! {
-        <div class="metric" data-metric=m.key.clone()>
+        <div class="metric" data-metric=key>
             <dt>{label}</dt>
-            <dd>{format_value(&m)}</dd>
+            <dd>{value}</dd>
         </div>
     }
 }
@@ -62,9 +78,12 @@ fn metric_row(m: MetricPayload) -> impl IntoView {
 /// Whole numbers as such, ratios as percentages, the rest to one decimal.
 pub fn format_value(m: &MetricPayload) -> String {
     let unit = m.unit.as_deref().unwrap_or("");
-    let number = if m.key.ends_with("_ratio") && (0.0..=1.0).contains(&m.value) {
+    // A ratio without a unit is 0–1; one with "%" is already a percentage
+    // (0.5 % must not read as 50 %).
+    if unit.is_empty() && m.key.ends_with("_ratio") && (0.0..=1.0).contains(&m.value) {
         return format!("{:.0}%", m.value * 100.0);
-    } else if m.value.fract() == 0.0 {
+    }
+    let number = if m.value.fract() == 0.0 {
         format!("{:.0}", m.value)
     } else {
         format!("{:.1}", m.value)
@@ -96,6 +115,10 @@ mod tests {
             "688 words"
         );
         assert_eq!(format_value(&metric("quantified_ratio", 0.39, None)), "39%");
+        assert_eq!(
+            format_value(&metric("quantified_ratio", 0.5, Some("%"))),
+            "0.5%"
+        );
         assert_eq!(
             format_value(&metric("score_hard_skills", 10.94, Some("points"))),
             "10.9 points"

@@ -3,20 +3,39 @@ use tailor_common::{JobState, Step, StepStatus};
 
 use crate::format;
 
+/// The browser's clock, once a second, for the running step's elapsed
+/// time. `None` on the server and at hydration, so both render the same.
+fn clock() -> ReadSignal<Option<f64>> {
+    let (now, set_now) = signal(None::<f64>);
+    #[cfg(feature = "hydrate")]
+    if let Ok(handle) = set_interval_with_handle(
+        move || set_now.set(Some(js_sys::Date::now())),
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_now;
+    now
+}
+
+/// The live view of the steps, for work a person waits for (a URL fetch):
+/// each step's progress, what it is doing and, while it runs, for how long.
 #[component]
 pub fn StepList(state: ReadSignal<JobState>) -> impl IntoView {
+    let now = clock();
     view! {
         <section class="card steps" aria-labelledby="steps-title">
             <h2 id="steps-title">"Pipeline steps"</h2>
             <ol class="step-list" aria-labelledby="steps-title">
-                {Step::ALL.into_iter().map(|step| view! { <StepRow state step/> }).collect_view()}
+                {Step::ALL.into_iter().map(|step| view! { <StepRow state step now/> }).collect_view()}
             </ol>
         </section>
     }
 }
 
 #[component]
-fn StepRow(state: ReadSignal<JobState>, step: Step) -> impl IntoView {
+fn StepRow(state: ReadSignal<JobState>, step: Step, now: ReadSignal<Option<f64>>) -> impl IntoView {
     let row = Memo::new(move |_| state.with(|s| s.steps[step.index()].clone()));
     let status = move || row.with(|r| r.status);
     let status_label = move || match status() {
@@ -28,16 +47,23 @@ fn StepRow(state: ReadSignal<JobState>, step: Step) -> impl IntoView {
     };
     let detail = move || {
         row.with(|r| {
-            let eta = (r.status == StepStatus::Running)
+            let running = r.status == StepStatus::Running;
+            let eta = running
                 .then_some(r.eta_sec)
                 .flatten()
-                .map(|e| format!(" · about {} left", format::eta(e)));
-            match (&r.detail, eta) {
-                (Some(d), Some(e)) => format!("{d}{e}"),
-                (Some(d), None) => d.clone(),
-                (None, Some(e)) => e.trim_start_matches(" · ").to_string(),
-                (None, None) => String::new(),
-            }
+                .map(|e| format!("about {} left", format::eta(e)));
+            // The server's clock started the step; a clock a little off
+            // only shifts the count, never makes it negative.
+            let elapsed = running
+                .then(|| Some((now.get()? - r.started_at? as f64) / 1000.0))
+                .flatten()
+                .filter(|secs| *secs >= 1.0)
+                .map(|secs| format!("{} so far", format::elapsed(secs)));
+            [r.detail.clone(), elapsed, eta]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
         })
     };
     let pct = move || row.with(|r| r.pct);

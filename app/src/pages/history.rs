@@ -1,5 +1,6 @@
 //! The History page at `/jobs`: recent jobs on this server, with their
-//! outcome, and a way to delete each (the resume is personal data).
+//! outcome, and a way to delete each (the resume is personal data). A table
+//! on a wide screen, one card per job on a phone; Delete asks first.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -23,11 +24,45 @@ pub fn HistoryPage() -> impl IntoView {
     }
 }
 
+/// The status in words a person reads ("Completed"), not the wire's.
+fn status_label(status: JobStatus) -> &'static str {
+    match status {
+        JobStatus::Queued => "Waiting",
+        JobStatus::Started | JobStatus::Running => "Running",
+        JobStatus::Completed => "Completed",
+        JobStatus::Failed => "Failed",
+        JobStatus::Canceled => "Canceled",
+    }
+}
+
+/// The time in the browser's own zone once hydrated; UTC from the server
+/// (so the server's HTML and the first client render agree).
+fn local_time(epoch_ms: i64, hydrated: bool) -> String {
+    #[cfg(feature = "hydrate")]
+    if hydrated {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(epoch_ms as f64));
+        return format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            d.get_full_year(),
+            d.get_month() + 1,
+            d.get_date(),
+            d.get_hours(),
+            d.get_minutes()
+        );
+    }
+    let _ = hydrated;
+    when(epoch_ms)
+}
+
 #[component]
 fn History(jobs: Vec<JobSummary>, retention_days: u64) -> impl IntoView {
     let (rows, set_rows) = signal(jobs);
     let (problem, set_problem) = signal(None::<String>);
+    let (asking, set_asking) = signal(None::<uuid::Uuid>);
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
     let delete = move |id: uuid::Uuid| {
+        set_asking.set(None);
         #[cfg(feature = "hydrate")]
         leptos::task::spawn_local(async move {
             match crate::api::command("DELETE", &tailor_common::paths::job(id)).await {
@@ -40,7 +75,7 @@ fn History(jobs: Vec<JobSummary>, retention_days: u64) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="history-title">
-            <h1 id="history-title">"History"</h1>
+            <h1 id="history-title" tabindex="-1">"History"</h1>
             <p class="hint">{format!("Jobs on this server, newest first. Finished jobs are deleted, with their resume, {retention_days} days after they end.")}</p>
             <p class="form-error" role="status">{move || problem.get()}</p>
             {move || rows.with(Vec::is_empty).then(|| view! { <p class="empty">"No jobs yet."</p> })}
@@ -63,13 +98,28 @@ fn History(jobs: Vec<JobSummary>, retention_days: u64) -> impl IntoView {
                             let title = j.title.clone().unwrap_or_else(|| format!("Job {}", &id.simple().to_string()[..8]));
                             let href = if j.status == JobStatus::Completed { format!("/jobs/{id}/review") } else { format!("/jobs/{id}") };
                             let label = format!("Delete {title}");
+                            let confirm_label = format!("Yes, delete {title} and its resume");
+                            let created = j.created_at;
                             view! {
                                 <tr data-job=id.to_string()>
-                                    <td><a href=href>{title}</a></td>
-                                    <td><time datetime=j.created_at.to_string() data-epoch-ms=j.created_at.to_string()>{when(j.created_at)}</time></td>
-                                    <td><span class=format!("status status-{}", j.status.as_str())>{j.status.as_str()}</span></td>
-                                    <td>{j.match_score.map(|s| format!("{s:.0}")).unwrap_or_else(|| "—".into())}</td>
-                                    <td><button type="button" class="button small" aria-label=label on:click=move |_| delete(id)>"Delete"</button></td>
+                                    <td data-label="Job"><a href=href>{title}</a></td>
+                                    <td data-label="Started"><time datetime=j.created_at.to_string() data-epoch-ms=j.created_at.to_string()>{move || local_time(created, hydrated.get())}</time></td>
+                                    <td data-label="Status"><span class=format!("status status-{}", j.status.as_str())>{status_label(j.status)}</span></td>
+                                    <td data-label="Score">{j.match_score.map(|s| format!("{s:.0}")).unwrap_or_else(|| "—".into())}</td>
+                                    <td class="actions">
+                                        {move || if asking.get() == Some(id) {
+                                            view! {
+                                                <span class="confirm" role="group" aria-label="Delete this job?">
+                                                    <button type="button" class="button small danger" aria-label=confirm_label.clone() on:click=move |_| delete(id)>"Delete"</button>
+                                                    <button type="button" class="button small" on:click=move |_| set_asking.set(None)>"Keep"</button>
+                                                </span>
+                                            }.into_any()
+                                        } else {
+                                            view! {
+                                                <button type="button" class="button small" aria-label=label.clone() on:click=move |_| set_asking.set(Some(id))>"Delete"</button>
+                                            }.into_any()
+                                        }}
+                                    </td>
                                 </tr>
                             }
                         }

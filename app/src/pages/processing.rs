@@ -9,8 +9,8 @@ use tailor_common::{JobStatus, Step};
 use crate::{
     api::{load_job, JobView},
     components::{
-        AllInsights, ChangesFeed, ConnectionBadge, InsightsFeed, MetricsPanel, OverallProgress,
-        ScoreSummary, StepList, ValidationChecklist,
+        AllInsights, ChangesFeed, ConnectionBadge, InsightsFeed, JobTimeline, MetricsPanel,
+        OverallProgress, ScoreSummary, StepList, ValidationChecklist,
     },
     pages::not_found::set_status_not_found,
     processing_job::use_processing_job,
@@ -110,9 +110,22 @@ fn JobScreen(view: JobView) -> impl IntoView {
         (JobStatus::Failed, _) => {
             "A step could not finish. Nothing was changed in your resume.".to_string()
         }
+        (JobStatus::Canceled, _) => {
+            "You stopped it before it finished. Nothing was changed in your resume.".to_string()
+        }
         (_, Some(step)) => format!("{}…", Step::title(step)),
         _ => "Starting…".to_string(),
     };
+    // A job that had ended when the page drew is an account to read. One
+    // watched live stays live to its end (its feed catches up), and a retry
+    // turns an account back into the live view.
+    let (ended_before_draw, set_ended_before_draw) = signal(state.with_untracked(|s| s.is_done()));
+    Effect::new(move |_| {
+        if !state.with(|s| s.is_done()) {
+            set_ended_before_draw.set(false);
+        }
+    });
+    let finished = Memo::new(move |_| ended_before_draw.get() && state.with(|s| s.is_done()));
 
     view! {
         <Title text="Processing — Tailor"/>
@@ -154,6 +167,22 @@ fn JobScreen(view: JobView) -> impl IntoView {
             }
         })}
 
+        // Finished work is an account to read; running work is a view to
+        // watch. Each is one component, so a new kind of step (a model
+        // rewriting bullets) adds its rows to both without touching the other.
+        {move || if finished.get() {
+            view! { <AccountView state/> }.into_any()
+        } else {
+            view! { <LiveView state/> }.into_any()
+        }}
+    }
+}
+
+/// A job still running: steps with progress and elapsed time, the newest
+/// insights in fixed slots, and everything measured so far.
+#[component]
+fn LiveView(state: ReadSignal<tailor_common::JobState>) -> impl IntoView {
+    view! {
         <div class="job-grid">
             <StepList state/>
             <div class="side">
@@ -168,6 +197,26 @@ fn JobScreen(view: JobView) -> impl IntoView {
         <div class="job-grid">
             <AllInsights state/>
             <MetricsPanel state/>
+        </div>
+    }
+}
+
+/// A finished job (or one that ended before the page drew): what each step
+/// did and found, the score and the few numbers behind it, the changes and
+/// the checks.
+#[component]
+fn AccountView(state: ReadSignal<tailor_common::JobState>) -> impl IntoView {
+    view! {
+        <div class="job-grid">
+            <JobTimeline state/>
+            <div class="side">
+                <ScoreSummary state/>
+                <MetricsPanel state/>
+            </div>
+        </div>
+        <div class="job-grid">
+            <ChangesFeed state/>
+            <ValidationChecklist state/>
         </div>
     }
 }

@@ -2,10 +2,23 @@
 //!
 //! The form works as a plain multipart POST before the WASM loads (the server
 //! answers a browser form with a redirect to the job); once hydrated it posts
-//! with fetch so the server's validation errors show next to the form.
+//! with fetch so the server's validation errors show next to the form, checks
+//! a chosen file's type and size before anything is sent (with the server's
+//! own function, `limits::check_resume_file`), shows the text Tailor reads
+//! from it, and says which input is used when two are given.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use tailor_common::{limits, PreviewResponse};
+
+/// What the page knows about the chosen file's text (made in the browser).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Preview {
+    Reading(String),
+    Read(String, PreviewResponse),
+    Failed(String, String),
+}
 
 #[component]
 pub fn UploadPage() -> impl IntoView {
@@ -13,6 +26,13 @@ pub fn UploadPage() -> impl IntoView {
     let (busy, set_busy) = signal(false);
     let (recent, set_recent) = signal(Vec::<crate::recent::RecentJob>::new());
     Effect::new(move |_| set_recent.set(crate::recent::load()));
+    // Which inputs hold something: the form says which one is used.
+    let (has_file, set_has_file) = signal(false);
+    let (has_resume_text, set_has_resume_text) = signal(false);
+    let (has_job_text, set_has_job_text) = signal(false);
+    let (has_job_url, set_has_job_url) = signal(false);
+    let (preview, set_preview) = signal(None::<Preview>);
+    let (dragging, set_dragging) = signal(false);
 
     #[cfg(feature = "hydrate")]
     let navigate = leptos_router::hooks::use_navigate();
@@ -22,11 +42,55 @@ pub fn UploadPage() -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = (ev, set_error, set_busy);
     };
+    let on_file = move || {
+        #[cfg(feature = "hydrate")]
+        submit::chosen(set_error, set_has_file, set_preview);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (set_has_file, set_preview);
+    };
+    let on_file_change = move |_: leptos::ev::Event| on_file();
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        set_dragging.set(false);
+        #[cfg(feature = "hydrate")]
+        if submit::take_dropped(&ev) {
+            on_file();
+        }
+    };
 
-    let field_error = move |field: &'static str| {
+    let invalid = move |field: &'static str| {
         error.with(|e| match e {
-            Some((code, _)) if submit::field_of(code) == field => "true",
+            Some((code, _)) if submit::field_of(code, has_file.get()) == field => "true",
             _ => "false",
+        })
+    };
+    let preview_view = move || {
+        preview.get().map(|p| match p {
+            Preview::Reading(name) => view! {
+                <p class="preview-state" role="status">{format!("Reading {name}…")}</p>
+            }
+            .into_any(),
+            Preview::Failed(name, message) => view! {
+                <p class="preview-state" role="status">{format!("Could not read {name}: {message}")}</p>
+            }
+            .into_any(),
+            Preview::Read(name, read) => {
+                let shown = read.text.chars().count();
+                let more = (read.chars > shown)
+                    .then(|| format!(" (the first {shown} of {} characters)", read.chars));
+                let pages = read.pages.map(|p| format!(", {p} pages")).unwrap_or_default();
+                view! {
+                    <details class="preview" open>
+                        <summary>
+                            {format!("Text read from {name} ({}{pages})", read.format)}
+                            {more}
+                        </summary>
+                        <p class="hint">"This is what Tailor will work from. If it looks wrong, paste the text below instead."</p>
+                        <pre class="resume-text preview-text" tabindex="0" aria-label="Text read from the file">{read.text}</pre>
+                    </details>
+                }
+                .into_any()
+            }
         })
     };
 
@@ -49,28 +113,42 @@ pub fn UploadPage() -> impl IntoView {
         >
             <fieldset class="column">
                 <legend>"Your resume"</legend>
-                <label for="resume-file">"Resume file"</label>
-                <input
-                    id="resume-file"
-                    name="resume"
-                    type="file"
-                    accept=".pdf,.docx,.txt,.md"
-                    aria-invalid=move || field_error("resume")
-                />
-                <p class="hint">
-                    {format!(
-                        "PDF, DOCX, TXT or Markdown, up to {}. Or paste the text below.",
-                        tailor_common::limits::describe(tailor_common::limits::MAX_RESUME_BYTES)
-                    )}
-                </p>
+                <div
+                    class=move || if dragging.get() { "dropzone dragging" } else { "dropzone" }
+                    on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); set_dragging.set(true); }
+                    on:dragleave=move |_| set_dragging.set(false)
+                    on:drop=on_drop
+                >
+                    <label for="resume-file">"Resume file"</label>
+                    <p class="hint" id="resume-file-hint">
+                        {format!(
+                            "Drop it here, or choose it (Enter or Space). PDF, DOCX, TXT or Markdown, up to {}.",
+                            limits::describe(limits::MAX_RESUME_BYTES)
+                        )}
+                    </p>
+                    <input
+                        id="resume-file"
+                        name="resume"
+                        type="file"
+                        accept=limits::RESUME_ACCEPT
+                        aria-describedby="resume-file-hint"
+                        aria-invalid=move || invalid("resume-file")
+                        on:change=on_file_change
+                    />
+                </div>
+                {preview_view}
                 <label for="resume-text">"Resume text"</label>
                 <textarea
                     id="resume-text"
                     name="resume_text"
                     rows="14"
-                    placeholder="Paste your resume here"
-                    aria-invalid=move || field_error("resume")
+                    placeholder="Or paste your resume here"
+                    aria-invalid=move || invalid("resume-text")
+                    on:input=move |ev| set_has_resume_text.set(!event_target_value(&ev).trim().is_empty())
                 ></textarea>
+                {move || (has_file.get() && has_resume_text.get()).then(|| view! {
+                    <p class="which" role="status">"You chose a file and pasted text: the file is used."</p>
+                })}
             </fieldset>
             <fieldset class="column">
                 <legend>"The job"</legend>
@@ -80,7 +158,8 @@ pub fn UploadPage() -> impl IntoView {
                     name="job_text"
                     rows="14"
                     placeholder="Paste the job posting here"
-                    aria-invalid=move || field_error("job")
+                    aria-invalid=move || invalid("job-text")
+                    on:input=move |ev| set_has_job_text.set(!event_target_value(&ev).trim().is_empty())
                 ></textarea>
                 <label for="job-url">"Job posting URL"</label>
                 <input
@@ -89,9 +168,13 @@ pub fn UploadPage() -> impl IntoView {
                     type="url"
                     inputmode="url"
                     placeholder="https://…"
-                    aria-invalid=move || field_error("job")
+                    aria-invalid=move || invalid("job-url")
+                    on:input=move |ev| set_has_job_url.set(!event_target_value(&ev).trim().is_empty())
                 />
                 <p class="hint">"Paste the posting, or give its address and Tailor will read the page."</p>
+                {move || (has_job_text.get() && has_job_url.get()).then(|| view! {
+                    <p class="which" role="status">"You pasted the posting and gave its address: the pasted text is used and the address is not fetched."</p>
+                })}
             </fieldset>
             <ModelNotice/>
             <div class="form-footer">
@@ -118,13 +201,118 @@ pub fn UploadPage() -> impl IntoView {
 }
 
 mod submit {
-    /// Which part of the form an error code is about.
-    pub fn field_of(code: &str) -> &'static str {
+    /// The form field an error code is about (its element id): the one
+    /// marked invalid and focused.
+    pub fn field_of(code: &str, has_file: bool) -> &'static str {
         match code {
-            "missing_resume" | "empty_resume" | "unsupported_format" | "file_too_large" => "resume",
-            "missing_job" | "invalid_job_url" => "job",
+            "unsupported_format" | "file_too_large" | "payload_too_large" => "resume-file",
+            "empty_resume" if has_file => "resume-file",
+            "missing_resume" | "empty_resume" | "resume_too_large" => "resume-text",
+            "missing_job" | "job_too_large" => "job-text",
+            c if c == "invalid_job_url" || c.starts_with("job_url") => "job-url",
             _ => "",
         }
+    }
+
+    #[cfg(feature = "hydrate")]
+    use leptos::prelude::*;
+
+    #[cfg(feature = "hydrate")]
+    fn element<T: wasm_bindgen::JsCast>(id: &str) -> Option<T> {
+        use wasm_bindgen::JsCast;
+        web_sys::window()?
+            .document()?
+            .get_element_by_id(id)?
+            .dyn_into::<T>()
+            .ok()
+    }
+
+    /// Shows an error and puts the cursor where it can be fixed.
+    #[cfg(feature = "hydrate")]
+    fn fail(set_error: WriteSignal<Option<(String, String)>>, code: String, message: String) {
+        let has_file = element::<web_sys::HtmlInputElement>("resume-file")
+            .and_then(|i| i.files())
+            .is_some_and(|f| f.length() > 0);
+        let field = field_of(&code, has_file);
+        set_error.set(Some((code, message)));
+        if let Some(el) = element::<web_sys::HtmlElement>(field) {
+            let _ = el.focus();
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    /// A dropped file becomes the file input's file, as if chosen.
+    pub fn take_dropped(ev: &web_sys::DragEvent) -> bool {
+        let files = ev.data_transfer().and_then(|d| d.files());
+        match (files, element::<web_sys::HtmlInputElement>("resume-file")) {
+            (Some(files), Some(input)) if files.length() > 0 => {
+                input.set_files(Some(&files));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    /// A file was chosen: check it as the server will, then show its text.
+    pub fn chosen(
+        set_error: WriteSignal<Option<(String, String)>>,
+        set_has_file: WriteSignal<bool>,
+        set_preview: WriteSignal<Option<super::Preview>>,
+    ) {
+        use super::Preview;
+        let Some(input) = element::<web_sys::HtmlInputElement>("resume-file") else {
+            return;
+        };
+        let file = input.files().and_then(|f| f.get(0));
+        set_has_file.set(file.is_some());
+        let Some(file) = file else {
+            set_preview.set(None);
+            return;
+        };
+        let name = file.name();
+        if let Err(refusal) = tailor_common::limits::check_resume_file(&name, file.size() as usize)
+        {
+            set_preview.set(None);
+            fail(set_error, refusal.code.to_string(), refusal.message);
+            return;
+        }
+        set_error.set(None);
+        set_preview.set(Some(Preview::Reading(name.clone())));
+        let Ok(data) = web_sys::FormData::new() else {
+            return;
+        };
+        let _ = data.append_with_blob_and_filename("resume", &file, &name);
+        leptos::task::spawn_local(async move {
+            let sent = match gloo_net::http::Request::post(tailor_common::paths::RESUME_PREVIEW)
+                .header("Accept", "application/json")
+                .body(data)
+            {
+                Ok(request) => request.send().await,
+                Err(e) => Err(e),
+            };
+            let outcome = match sent {
+                Ok(r) if r.ok() => r
+                    .json::<tailor_common::PreviewResponse>()
+                    .await
+                    .map(|p| Preview::Read(name.clone(), p))
+                    .unwrap_or_else(|_| {
+                        Preview::Failed(name.clone(), "the answer could not be read".into())
+                    }),
+                Ok(r) => match r.json::<tailor_common::ApiErrorBody>().await {
+                    Ok(body) => {
+                        let message = body.error.message.clone();
+                        fail(set_error, body.error.code, body.error.message);
+                        Preview::Failed(name.clone(), message)
+                    }
+                    Err(_) => {
+                        Preview::Failed(name.clone(), format!("the server answered {}", r.status()))
+                    }
+                },
+                Err(_) => Preview::Failed(name.clone(), "the server could not be reached".into()),
+            };
+            set_preview.set(Some(outcome));
+        });
     }
 
     #[cfg(feature = "hydrate")]
@@ -134,7 +322,6 @@ mod submit {
         set_busy: leptos::prelude::WriteSignal<bool>,
         navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
     ) {
-        use leptos::prelude::*;
         use tailor_common::{ApiErrorBody, StartResponse};
         use wasm_bindgen::JsCast;
 
@@ -145,6 +332,18 @@ mod submit {
         else {
             return;
         };
+        // The file is checked before its bytes are sent.
+        if let Some(file) = element::<web_sys::HtmlInputElement>("resume-file")
+            .and_then(|i| i.files())
+            .and_then(|f| f.get(0))
+        {
+            if let Err(r) =
+                tailor_common::limits::check_resume_file(&file.name(), file.size() as usize)
+            {
+                fail(set_error, r.code.to_string(), r.message);
+                return;
+            }
+        }
         let Ok(data) = web_sys::FormData::new_with_form(&form) else {
             return;
         };
@@ -181,7 +380,7 @@ mod submit {
             set_busy.set(false);
             match outcome {
                 Ok(started) => navigate(&format!("/jobs/{}", started.job_id), Default::default()),
-                Err(e) => set_error.set(Some(e)),
+                Err((code, message)) => fail(set_error, code, message),
             }
         });
     }

@@ -285,7 +285,10 @@ impl StepRun<'_> {
 }
 
 fn human_duration(secs: f64) -> String {
-    if secs < 1.0 {
+    // "0 ms" reads as if nothing was done; the step did its work, quickly.
+    if secs < 0.001 {
+        "under 1 ms".to_string()
+    } else if secs < 1.0 {
         format!("{:.0} ms", secs * 1000.0)
     } else {
         format!("{secs:.1} s")

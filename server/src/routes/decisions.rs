@@ -32,7 +32,10 @@ pub async fn decide(
     authorize(&app, &viewer, id, Need::Own).await?;
     let Json(decision) = body.map_err(|e| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            return ApiError::BodyTooLarge(tailor_common::limits::describe(MAX_DECISION_BODY_BYTES));
+            return ApiError::TooLarge(format!(
+                "The request is larger than the {} limit.",
+                tailor_common::limits::describe(MAX_DECISION_BODY_BYTES)
+            ));
         }
         ApiError::bad_request(
             "invalid_decision",

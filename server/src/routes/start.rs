@@ -1,5 +1,6 @@
 //! `POST /api/pipeline/start`: takes a resume and a job posting (JSON or
-//! multipart), creates the job and starts its pipeline.
+//! multipart), creates the job and starts its pipeline; and
+//! `POST /api/resume/preview`, which reads a resume file and starts nothing.
 
 use axum::{
     body::Bytes,
@@ -9,7 +10,7 @@ use axum::{
     Json,
 };
 use serde::Deserialize;
-use tailor_common::StartResponse;
+use tailor_common::{PreviewResponse, StartResponse};
 
 use crate::{
     access::Viewer,
@@ -19,11 +20,9 @@ use crate::{
 };
 
 use tailor_common::{
-    limits::{describe, MAX_BODY_BYTES, MAX_JOB_TEXT_BYTES, MAX_RESUME_BYTES},
+    limits::{self, describe, MAX_BODY_BYTES, MAX_JOB_TEXT_BYTES, MAX_RESUME_BYTES},
     paths,
 };
-
-const RESUME_EXTENSIONS: [&str; 5] = ["pdf", "docx", "txt", "md", "markdown"];
 
 #[derive(Debug, Default, Deserialize)]
 struct StartJson {
@@ -79,6 +78,52 @@ pub async fn start_pipeline(
         Json(body),
     )
         .into_response())
+}
+
+/// Reads a resume file the way a job would (in a parse worker, with the
+/// same limits) and answers with the start of the text, starting nothing.
+/// The viewer must pass the same identity checks as for a start; the
+/// same-origin check guards it as every non-GET route.
+pub async fn preview_resume(
+    State(app): State<AppState>,
+    _viewer: Viewer,
+    req: Request,
+) -> Result<Json<PreviewResponse>, ApiError> {
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_multipart {
+        return Err(ApiError::UnsupportedMediaType(
+            "Send the resume file as multipart/form-data, in the field 'resume'.".into(),
+        ));
+    }
+    let Some(file) = from_multipart(req).await?.resume_file else {
+        return Err(ApiError::bad_request(
+            "missing_resume",
+            "Choose a resume file to preview.",
+        ));
+    };
+    let name = file.file_name.clone().unwrap_or_default();
+    limits::check_resume_file(&name, file.bytes.len())
+        .map_err(|r| ApiError::bad_request(r.code, r.message))?;
+    let read = app
+        .pipeline_context()
+        .readers
+        .read(&crate::engine::ResumeInput {
+            file_name: file.file_name,
+            bytes: file.bytes,
+        })
+        .await
+        .map_err(|e| ApiError::bad_request(e.code(), e.to_string()))?;
+    let chars = read.text.chars().count();
+    Ok(Json(PreviewResponse {
+        format: read.format.as_str().to_string(),
+        text: read.text.chars().take(PreviewResponse::MAX_CHARS).collect(),
+        chars,
+        pages: read.pages,
+    }))
 }
 
 /// A browser's own form submission asks for HTML first; fetch and API
@@ -158,10 +203,14 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> ApiError {
     }
 }
 
+/// A body over the request limit is, in practice, a resume file over its
+/// limit: say so with the limit the page states, not the body's.
 fn too_large() -> ApiError {
-    ApiError::TooLarge {
-        limit_mib: MAX_BODY_BYTES / (1024 * 1024),
-    }
+    ApiError::TooLarge(format!(
+        "{} (the whole upload may be at most {}).",
+        limits::resume_too_large().trim_end_matches('.'),
+        describe(MAX_BODY_BYTES)
+    ))
 }
 
 fn utf8(bytes: Bytes, field: &str) -> Result<String, ApiError> {
@@ -192,22 +241,8 @@ fn validate(raw: RawInputs) -> Result<JobInputs, ApiError> {
     let resume = match (raw.resume_file, non_blank(raw.resume_text)) {
         (Some(file), _) => {
             let name = file.file_name.clone().unwrap_or_default();
-            let ext = name
-                .rsplit_once('.')
-                .map(|(_, e)| e.to_ascii_lowercase())
-                .unwrap_or_default();
-            if !RESUME_EXTENSIONS.contains(&ext.as_str()) {
-                return Err(ApiError::bad_request(
-                    "unsupported_format",
-                    format!("'{name}' is not a PDF, DOCX, TXT or Markdown file."),
-                ));
-            }
-            if file.bytes.is_empty() {
-                return Err(ApiError::bad_request(
-                    "empty_resume",
-                    format!("The file '{name}' is empty."),
-                ));
-            }
+            limits::check_resume_file(&name, file.bytes.len())
+                .map_err(|r| ApiError::bad_request(r.code, r.message))?;
             file
         }
         (None, Some(text)) => ResumeUpload {
@@ -224,7 +259,7 @@ fn validate(raw: RawInputs) -> Result<JobInputs, ApiError> {
     if resume.bytes.len() > MAX_RESUME_BYTES {
         return Err(ApiError::bad_request(
             "file_too_large",
-            format!("The resume is larger than {}.", describe(MAX_RESUME_BYTES)),
+            limits::resume_too_large(),
         ));
     }
     let job_text = non_blank(raw.job_text);

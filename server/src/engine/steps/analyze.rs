@@ -122,13 +122,6 @@ pub fn analyze(
     );
     metric(r, "resume_roles", roles as f64, None, "Roles found");
     metric(r, "resume_bullets", bullets as f64, None, "Bullets found");
-    metric(
-        r,
-        "job_hard_skills",
-        hard as f64,
-        None,
-        "Hard skills in the posting",
-    );
     r.progress(100.0, "Read the resume and the posting");
     Ok(Analysis {
         format,

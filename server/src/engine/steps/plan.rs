@@ -161,39 +161,22 @@ pub fn plan(a: &Analysis, r: &mut dyn Reporter) -> Result<Plan, EngineError> {
         Some("points"),
         "Match score before",
     );
+    // The hard-skill counts are in the score's parts, and what was planned
+    // is not what was made: the writing step counts the edits it applied.
     metric(
         r,
-        "hard_skills_matched",
-        hard_m as f64,
-        None,
-        "Hard skills matched",
-    );
-    metric(
-        r,
-        "hard_skills_total",
-        hard.len() as f64,
-        None,
-        "Hard skills asked for",
-    );
-    metric(
-        r,
-        "required_matched",
+        tailor_common::metric_keys::REQUIRED_MATCHED,
         req_m as f64,
         None,
         "Required skills matched",
     );
     metric(
         r,
-        "required_total",
+        tailor_common::metric_keys::REQUIRED_TOTAL,
         req.len() as f64,
         None,
         "Required skills asked for",
     );
-    let planned = usize::from(edits.summary.is_some())
-        + usize::from(!edits.key_skills.is_empty())
-        + edits.aliases.len()
-        + edits.bullet_orders.len();
-    metric(r, "edits_planned", planned as f64, None, "Edits planned");
     r.progress(100.0, "Planned the edits");
     Ok(Plan {
         evidence,

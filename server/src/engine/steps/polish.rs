@@ -35,7 +35,11 @@ pub fn polish(
     for comp in &after.components {
         metric(
             r,
-            &format!("score_{}", comp.key),
+            &format!(
+                "{}{}",
+                tailor_common::metric_keys::SCORE_PART_PREFIX,
+                comp.key
+            ),
             comp.points,
             Some("points"),
             &format!(
@@ -55,10 +59,16 @@ pub fn polish(
         q as f64 / bullets.len() as f64
     };
     let words = text::word_count(&d.text);
-    metric(r, "word_count", words as f64, Some("words"), "Word count");
     metric(
         r,
-        "quantified_ratio",
+        tailor_common::metric_keys::WORD_COUNT,
+        words as f64,
+        Some("words"),
+        "Word count",
+    );
+    metric(
+        r,
+        tailor_common::metric_keys::QUANTIFIED_RATIO,
         (ratio * 1000.0).round() / 10.0,
         Some("%"),
         "Bullets with a measurable result",
@@ -78,7 +88,7 @@ pub fn polish(
         .collect();
     metric(
         r,
-        "missing_terms",
+        tailor_common::metric_keys::MISSING_TERMS,
         missing.len() as f64,
         None,
         "Missing terms",

@@ -73,7 +73,7 @@ pub fn write(a: &Analysis, p: &Plan, r: &mut dyn Reporter) -> Result<Draft, Engi
     }
     metric(
         r,
-        "edits_applied",
+        tailor_common::metric_keys::EDITS_APPLIED,
         w.edits.len() as f64,
         None,
         "Edits applied",
