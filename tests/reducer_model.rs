@@ -238,17 +238,30 @@ fn model(delivered: &[Envelope]) -> JobState {
     let steps = Step::ALL
         .iter()
         .map(|&step| {
-            let last = counted.iter().rev().find_map(|e| match &e.body {
-                EventBody::StepProgress(p) if p.step == step => Some(p),
-                _ => None,
-            });
-            match last {
+            let progress: Vec<(i64, &StepProgressPayload)> = counted
+                .iter()
+                .filter_map(|e| match &e.body {
+                    EventBody::StepProgress(p) if p.step == step => Some((e.ts, p)),
+                    _ => None,
+                })
+                .collect();
+            // When the step last began to run: a `running` after anything
+            // else (or first of all), not a `running` repeated.
+            let started_at = (0..progress.len())
+                .rev()
+                .find(|&i| {
+                    progress[i].1.status == StepStatus::Running
+                        && (i == 0 || progress[i - 1].1.status != StepStatus::Running)
+                })
+                .map(|i| progress[i].0);
+            match progress.last().map(|(_, p)| *p) {
                 None => StepState {
                     step,
                     status: StepStatus::Pending,
                     pct: 0.0,
                     eta_sec: None,
                     detail: None,
+                    started_at,
                 },
                 Some(p) => StepState {
                     step,
@@ -260,6 +273,7 @@ fn model(delivered: &[Envelope]) -> JobState {
                     },
                     eta_sec: p.eta_sec,
                     detail: p.detail.clone(),
+                    started_at,
                 },
             }
         })

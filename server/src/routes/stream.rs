@@ -313,4 +313,3 @@ mod tests {
         assert!(cursor(&HeaderMap::new(), Some("-1")).is_err());
     }
 }
-
