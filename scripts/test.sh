@@ -46,7 +46,7 @@ cargo test --workspace --locked
 
 # The router's suites again on the two other stores: the memory store, and
 # PostgreSQL with its own wake-up path (NOTIFY plus polling).
-http_suites=(--test api --test control --test intake --test results --test stream --test ownership --test web_defences --test decisions --test fanout --test limits --test api_promises --test fetch_limits)
+http_suites=(--test api --test control --test intake --test results --test stream --test ownership --test web_defences --test decisions --test limits --test api_promises --test fetch_limits)
 for store in memory postgres; do
   echo "==> HTTP suites on the $store store"
   TAILOR_TEST_STORE=$store cargo test -p tailor-server --locked "${http_suites[@]}"
