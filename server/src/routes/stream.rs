@@ -236,10 +236,8 @@ impl Reader {
                 draft = next_draft(&mut self.drafts) => {
                     // Sent only here, caught up with the log; a draft of a
                     // line decided meanwhile is dropped by the reducer.
-                    if let Some(draft) = draft {
-                        self.idle = false;
-                        return Some(sse::event(&draft));
-                    }
+                    self.idle = false;
+                    return Some(sse::event(&draft));
                 }
             }
         }
@@ -285,16 +283,23 @@ impl Reader {
     }
 }
 
-/// The next draft shown; pends forever once the hub dropped the job's drafts.
-async fn next_draft(drafts: &mut Option<watch::Receiver<Option<Envelope>>>) -> Option<Envelope> {
-    let Some(rx) = drafts else {
-        return std::future::pending().await;
-    };
-    if rx.changed().await.is_err() {
-        *drafts = None;
-        return None;
+/// The next line in flight to show; pends while there is none (a cleared
+/// slot wakes nothing here, so a reader with nothing to send does not go
+/// back to its window or the store), and forever once the hub dropped the
+/// job's drafts.
+async fn next_draft(drafts: &mut Option<watch::Receiver<Option<Envelope>>>) -> Envelope {
+    loop {
+        let Some(rx) = drafts else {
+            return std::future::pending().await;
+        };
+        if rx.changed().await.is_err() {
+            *drafts = None;
+            continue;
+        }
+        if let Some(draft) = rx.borrow_and_update().clone() {
+            return draft;
+        }
     }
-    rx.borrow_and_update().clone()
 }
 
 #[cfg(test)]
