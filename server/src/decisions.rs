@@ -195,10 +195,31 @@ pub async fn take(hub: &Hub, id: Uuid, decision: Decision) -> Result<Decided, Ap
     // One event; the store gives it its place in the log. Two decisions at
     // once are both kept: each is its own event and the reducer applies
     // both, in the log's order.
-    hub.publish(id, EventBody::Decision(decision)).await?;
-    let state = store.snapshot(id).await?.ok_or(ApiError::JobNotFound)?;
+    let event = hub.publish(id, EventBody::Decision(decision)).await?;
+    // The answer is the version this decision made, not whatever a
+    // decision sent at the same moment made after it.
+    let state = state_through(store, id, event.seq).await?;
     let stored = outcome::load(store, id).await?;
     decided(store, id, &state, stored, None).await
+}
+
+/// The job's state folded over its log up to and including `seq`.
+async fn state_through(store: &dyn JobStore, id: Uuid, seq: u64) -> Result<JobState, ApiError> {
+    const PAGE: usize = 512;
+    let mut state = JobState::new(id);
+    while state.last_seq < seq {
+        let page = store.read_after(id, state.last_seq, PAGE).await?;
+        if page.is_empty() {
+            break;
+        }
+        for event in page.iter().take_while(|e| e.seq <= seq) {
+            state.apply(event);
+        }
+        if page.last().is_some_and(|e| e.seq >= seq) {
+            break;
+        }
+    }
+    Ok(state)
 }
 
 fn describe(d: &Decision, r: &review::Reviewed) -> String {
