@@ -22,7 +22,8 @@ test("the review page shows both versions, the score, the gaps and working downl
   await expect(page.getByRole("heading", { name: /Missing — add only if true/ })).toBeVisible();
   // Changed lines are marked with a label a screen reader reads, not only a colour.
   await expect(page.locator("mark.changed-line").first()).toContainText("Changed:");
-  await expect(page.locator("details.change").first()).toBeVisible();
+  // Each change is listed once, with its reason and a way to drop it.
+  await expect(page.getByRole("list", { name: "Changes Tailor proposed" }).getByRole("listitem").first()).toBeVisible();
   await expect(page.getByRole("list", { name: "Validation checks" }).getByRole("listitem").first()).toBeVisible();
   await page.screenshot({ path: path.join(shots, "review-desktop.png"), fullPage: true });
 
