@@ -2,14 +2,14 @@
 //! evidence rule (zero failures). `UPDATE_GOLDEN=1 cargo test --test corpus`
 //! rewrites `tests/fixtures/golden.tsv`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 
 use tailor_common::{EventBody, ValidationStatus};
 use tailor_server::engine::{self, JobInput, RecordingReporter, ResumeInput};
 
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
-}
+use common::{corpus_dir as dir, corpus_pairs as pairs};
 
 fn inputs(resume: &str, job: &str) -> (ResumeInput, JobInput) {
     let d = dir();
@@ -28,19 +28,6 @@ fn inputs(resume: &str, job: &str) -> (ResumeInput, JobInput) {
         JobInput::Text(text)
     };
     (r, j)
-}
-
-fn pairs() -> Vec<(String, String)> {
-    std::fs::read_to_string(dir().join("pairs.tsv"))
-        .unwrap()
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let mut p = l.split('\t');
-            (p.next().unwrap().to_string(), p.next().unwrap().to_string())
-        })
-        .collect()
 }
 
 #[test]

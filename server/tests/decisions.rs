@@ -489,20 +489,10 @@ async fn decisions_sent_at_once_are_all_kept() {
     assert!(last.review.changes.iter().all(|c| !c.accepted));
 }
 
-struct Process {
-    runtime: tokio::runtime::Runtime,
-    server: TestServer,
-}
+use common::Process;
 
 fn start(dir: &std::path::Path) -> Process {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let store = Arc::new(SqliteStore::open(dir).unwrap());
-    let server = runtime.block_on(TestServer::start_on(store));
-    Process { runtime, server }
+    Process::start(dir)
 }
 
 #[test]

@@ -10,9 +10,9 @@ mod common;
 /// The owner token of the jobs this file writes straight into a store.
 const BROWSER: &str = "restart-browser-token-0123456789abcdefghijk";
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
-use common::{fixture, held_page_server, job_body, LiveStream, TestServer};
+use common::{fixture, held_page_server, job_body, LiveStream};
 use serde_json::json;
 use tailor_common::{
     DoneStatus, EventBody, JobState, JobStatus, JobStatusPayload, MetricPayload, Step,
@@ -25,30 +25,10 @@ use tailor_server::{
 };
 use uuid::Uuid;
 
-/// A server process, as far as a test can make one: its own runtime, so that
-/// dropping it ends every task it ran, the way a process dies.
-struct Process {
-    runtime: tokio::runtime::Runtime,
-    server: TestServer,
-}
+use common::Process;
 
 fn start(dir: &std::path::Path) -> Process {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let store = Arc::new(SqliteStore::open(dir).unwrap());
-    let server = runtime.block_on(TestServer::start_on(store));
-    Process { runtime, server }
-}
-
-impl Process {
-    fn kill(self) {
-        let Process { runtime, server } = self;
-        drop(server);
-        runtime.shutdown_timeout(Duration::from_secs(5));
-    }
+    Process::start(dir)
 }
 
 #[test]

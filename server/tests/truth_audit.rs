@@ -5,31 +5,17 @@
 //! (`tests/oracle`). Plus mutation cases: one invented fact of each kind is
 //! exactly one violation of that kind, for the oracle and the engine's rule.
 
+mod common;
+
 mod oracle;
 
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
 
 use oracle::{Finding, Kind, Original};
 use tailor_server::engine::resume::Resume;
 use tailor_server::engine::{self, render, validate, JobInput, Outcome, ResumeInput};
 
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
-}
-
-fn pairs() -> Vec<(String, String)> {
-    std::fs::read_to_string(dir().join("pairs.tsv"))
-        .unwrap()
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let mut p = l.split('\t');
-            (p.next().unwrap().to_string(), p.next().unwrap().to_string())
-        })
-        .collect()
-}
+use common::{corpus_dir as dir, corpus_pairs as pairs};
 
 fn run(resume: &str, job: &str) -> Outcome {
     let d = dir();

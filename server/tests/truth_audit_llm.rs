@@ -10,7 +10,6 @@ mod oracle;
 mod scripted_llm;
 
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use axum::{extract::Path as UrlPath, routing::get, Router};
@@ -20,22 +19,7 @@ use scripted_llm::{Script, Scripted};
 use tailor_common::{paths, EventBody, JobResult};
 use tailor_server::{config::ServeArgs, llm::LlmArgs};
 
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
-}
-
-fn pairs() -> Vec<(String, String)> {
-    std::fs::read_to_string(dir().join("pairs.tsv"))
-        .unwrap()
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let mut p = l.split('\t');
-            (p.next().unwrap().to_string(), p.next().unwrap().to_string())
-        })
-        .collect()
-}
+use common::{corpus_dir as dir, corpus_pairs as pairs};
 
 /// The corpus's HTML postings, served on loopback as job URLs.
 async fn posting_server() -> String {

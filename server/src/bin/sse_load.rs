@@ -515,6 +515,8 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let connected_at = t0.elapsed();
+    // Measurement, not progress: let the server finish setting up the
+    // streams it just accepted before its memory per stream is read.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let open = proc_of(args.pid);
     let _ = release.send(true);

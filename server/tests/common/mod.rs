@@ -14,6 +14,25 @@ use tailor_server::{
 };
 use tokio_util::sync::CancellationToken;
 
+/// The corpus fixtures' directory.
+pub fn corpus_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus")
+}
+
+/// Every (resume, posting) pair of `pairs.tsv`, paths under [`corpus_dir`].
+pub fn corpus_pairs() -> Vec<(String, String)> {
+    std::fs::read_to_string(corpus_dir().join("pairs.tsv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut p = l.split('\t');
+            (p.next().unwrap().to_string(), p.next().unwrap().to_string())
+        })
+        .collect()
+}
+
 pub fn fixture(name: &str) -> String {
     String::from_utf8(fixture_bytes(name)).expect("a text fixture")
 }
@@ -468,4 +487,32 @@ pub async fn held_page_server(body: String) -> (String, tokio::sync::watch::Send
         }
     });
     (format!("http://{addr}/job"), release)
+}
+
+/// A server process, as far as a test can make one: its own runtime, so that
+/// dropping it ends every task it ran, the way a process dies. Its store is
+/// the SQLite file in `dir`, which outlives it.
+pub struct Process {
+    pub runtime: tokio::runtime::Runtime,
+    pub server: TestServer,
+}
+
+impl Process {
+    pub fn start(dir: &std::path::Path) -> Process {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let store = Arc::new(SqliteStore::open(dir).unwrap());
+        let server = runtime.block_on(TestServer::start_on(store));
+        Process { runtime, server }
+    }
+
+    /// Stops it as a crash would: every task dropped, nothing flushed.
+    pub fn kill(self) {
+        let Process { runtime, server } = self;
+        drop(server);
+        runtime.shutdown_timeout(Duration::from_secs(5));
+    }
 }
