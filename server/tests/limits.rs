@@ -293,21 +293,12 @@ async fn a_full_log_ends_with_done_and_its_retry_is_409_job_log_full() {
     assert_eq!(server.snapshot(job).await.last_seq, last.seq);
 }
 
-/// A DOCX package from its parts (stored, so sizes are what they say).
+/// A DOCX package from its parts.
 fn docx(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
-    use std::io::Write;
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(1));
-    for (name, data) in parts {
-        w.start_file(*name, opts).unwrap();
-        w.write_all(data).unwrap();
-    }
-    w.finish().unwrap().into_inner()
+    common::docx_package(parts, 1)
 }
 
-const CONTENT_TYPES: &str = r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+use common::DOCX_CONTENT_TYPES as CONTENT_TYPES;
 
 /// A `word/document.xml` with a short resume, padded with whitespace
 /// between its paragraphs to `len` bytes (0: no padding).

@@ -516,3 +516,21 @@ impl Process {
         runtime.shutdown_timeout(Duration::from_secs(5));
     }
 }
+
+/// A DOCX package from its parts, deflated at `level` (1 is fast for big
+/// test files; 6 packs a bomb small).
+pub fn docx_package(parts: &[(&str, Vec<u8>)], level: i64) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(level));
+    for (name, data) in parts {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// `[Content_Types].xml` naming `word/document.xml` the main document.
+pub const DOCX_CONTENT_TYPES: &str = r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
