@@ -23,15 +23,18 @@ run() {
   cargo mutants --no-shuffle --output "$out/$name" "$@" || true
 }
 
+# The server's integration tests are one binary (`--test suite`); the
+# filters after the second `--` pick its modules, and the lib's own tests
+# whose module paths match.
 for m in "${modules[@]}"; do
   case "$m" in
     reducer) run reducer -p tailor-common -f src/state.rs ;;
     evidence) run evidence -p tailor-server -f 'server/src/engine/validate/*.rs' \
-      -- --lib --test truth_audit --test evidence_prop ;;
-    hub) run hub -p tailor-server -f server/src/hub.rs -- --lib --test stream --test control ;;
-    stream) run stream -p tailor-server -f server/src/routes/stream.rs -- --test stream --test control ;;
+      -- --lib --test suite -- validate:: truth_audit:: evidence_prop:: ;;
+    hub) run hub -p tailor-server -f server/src/hub.rs -- --lib --test suite -- hub:: stream:: control:: ;;
+    stream) run stream -p tailor-server -f server/src/routes/stream.rs -- --test suite -- stream:: control:: ;;
     append) run append -p tailor-server -f server/src/store/sqlite.rs -f server/src/store/codec.rs -- --lib ;;
-    lifecycle) run lifecycle -p tailor-server -f server/src/jobs.rs -- --test control --test lifecycle --test restart ;;
+    lifecycle) run lifecycle -p tailor-server -f server/src/jobs.rs -- --test suite -- control:: lifecycle:: restart:: ;;
     *) echo "unknown module $m" >&2; exit 2 ;;
   esac
 done

@@ -45,11 +45,12 @@ echo "==> Rust tests (HTTP suites on the SQLite store, the default)"
 cargo test --workspace --locked
 
 # The router's suites again on the two other stores: the memory store, and
-# PostgreSQL with its own wake-up path (NOTIFY plus polling).
-http_suites=(--test api --test control --test intake --test results --test stream --test ownership --test web_defences --test decisions --test limits --test api_promises --test fetch_limits)
+# PostgreSQL with its own wake-up path (NOTIFY plus polling). The server's
+# integration tests are one binary; these filters pick the suites' modules.
+http_suites=(api:: control:: intake:: results:: stream:: ownership:: web_defences:: decisions:: limits:: api_promises:: fetch_limits::)
 for store in memory postgres; do
   echo "==> HTTP suites on the $store store"
-  TAILOR_TEST_STORE=$store cargo test -p tailor-server --locked "${http_suites[@]}"
+  TAILOR_TEST_STORE=$store cargo test -p tailor-server --locked --test suite -- "${http_suites[@]}"
 done
 
 echo "==> build the site and the server for the browser tests"

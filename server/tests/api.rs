@@ -1,6 +1,6 @@
 //! The start, snapshot and result endpoints through the real router.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,

@@ -4,7 +4,7 @@
 //! job ends its open streams; a download is named "Name - Title -
 //! tailored.ext".
 
-mod common;
+use crate::common;
 
 use std::{sync::Arc, time::Duration};
 

@@ -2,7 +2,7 @@
 //! after the last step an earlier run finished: the finished steps' outputs
 //! are kept in the store, announced as kept, and not computed again.
 
-mod common;
+use crate::common;
 
 use std::{sync::Arc, time::Duration};
 

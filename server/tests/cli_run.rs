@@ -2,7 +2,7 @@
 //! Configuration): the pipeline once, without a server, writing the report
 //! and the renderings; through the real binary.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

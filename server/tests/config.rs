@@ -3,7 +3,7 @@
 //! would bite later (a retention of 0 or of centuries, no running jobs)
 //! stop the start with a message naming the setting.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

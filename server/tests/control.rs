@@ -1,6 +1,6 @@
 //! Cancel, retry, delete and the job list, through a real server.
 
-mod common;
+use crate::common;
 
 use std::{
     sync::{

@@ -1,8 +1,8 @@
 //! Golden test over every corpus pair: scores before/after, edits, and the
-//! evidence rule (zero failures). `UPDATE_GOLDEN=1 cargo test --test corpus`
+//! evidence rule (zero failures). `UPDATE_GOLDEN=1 cargo test -p tailor-server --test suite -- corpus::`
 //! rewrites `tests/fixtures/golden.tsv`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

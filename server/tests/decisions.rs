@@ -4,7 +4,7 @@
 //! be restored; decisions survive a restart; and every bad request is a
 //! clear 4xx JSON error with nothing lost.
 
-mod common;
+use crate::common;
 
 use std::{io::Read, sync::Arc, time::Duration};
 

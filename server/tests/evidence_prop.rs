@@ -11,7 +11,7 @@
 //! and HTML postings. Failures are kept in
 //! `proptest-regressions/evidence_prop.txt` and replayed first.
 
-mod oracle;
+use crate::oracle;
 
 use std::path::Path;
 use std::sync::OnceLock;

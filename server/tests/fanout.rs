@@ -7,7 +7,7 @@
 //!
 //! The PostgreSQL test needs `TAILOR_TEST_DATABASE_URL` (`scripts/test.sh`).
 
-mod common;
+use crate::common;
 
 use std::{sync::Arc, time::Duration};
 

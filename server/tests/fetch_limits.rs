@@ -7,7 +7,7 @@
 //! The timeouts are constants of the fetcher, not settings, so the two
 //! timeout tests wait as long as the README says (5 s and 20 s), bounded.
 
-mod common;
+use crate::common;
 
 use std::{
     net::SocketAddr,

@@ -7,7 +7,7 @@
 //! are zip bombs, entity bombs or nested without end; random bytes under
 //! every extension.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::time::Duration;

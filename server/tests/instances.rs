@@ -6,7 +6,7 @@
 //!
 //! Needs `TAILOR_TEST_DATABASE_URL` (`scripts/test.sh` starts a server).
 
-mod common;
+use crate::common;
 
 use std::{
     process::{Child, Command, Stdio},

@@ -2,7 +2,7 @@
 //! methods get the promised JSON error, and a file is read for what it is,
 //! not for what its name says.
 
-mod common;
+use crate::common;
 
 use common::{fixture, fixture_bytes, TestServer};
 use tailor_common::{DoneStatus, EventBody};

@@ -57,7 +57,7 @@ async fn kill_9_loses_no_acknowledged_event() {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "child_appender",
+            "kill9::child_appender",
             "--ignored",
             "--nocapture",
             "--test-threads=1",

@@ -2,7 +2,7 @@
 //! concurrency, every job able to end however much it reports, and streams
 //! that cannot hang on a cursor the log never reaches.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! 10 MiB, 512 KiB, 10 000 events), not taken from the server's constants,
 //! so that raising or lowering a limit in the code fails a test.
 
-mod common;
+use crate::common;
 
 use common::TestServer;
 use serde_json::{json, Value};

@@ -4,8 +4,8 @@
 //! each kind of invention, a posting that tries to instruct the model, and
 //! every way a provider fails.
 
-mod common;
-mod scripted_llm;
+use crate::common;
+use crate::scripted_llm;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //!
 //! Needs `TAILOR_TEST_DATABASE_URL` (`scripts/test.sh` starts a server).
 
-mod common;
+use crate::common;
 
 use std::{sync::Arc, time::Duration};
 

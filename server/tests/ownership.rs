@@ -4,7 +4,7 @@
 //! share link opens a job read-only until it is revoked; unowned jobs are
 //! reached only by adoption; the trusted-proxy and password modes.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! per thing measured, counts that agree with the result, and step details a
 //! person can read ("under 1 ms", never "0 ms").
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -8,7 +8,7 @@
 //! when a category falls under its threshold (set near the figures measured
 //! when it was written; `server/benches/reader-eval.md` has them).
 //!
-//!     cargo test -p tailor-server --test reader_eval -- --nocapture
+//!     cargo test -p tailor-server --test suite -- reader_eval:: --nocapture
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -5,7 +5,7 @@
 //! A job that cannot resume (resumed too often, a full log) is ended as
 //! `interrupted`, and no job stops the server from starting.
 
-mod common;
+use crate::common;
 
 /// The owner token of the jobs this file writes straight into a store.
 const BROWSER: &str = "restart-browser-token-0123456789abcdefghijk";

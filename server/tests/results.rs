@@ -1,7 +1,7 @@
 //! Finished jobs: the result, the downloads, uploaded files, and failures
 //! that end with a clear error and `done`.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -8,7 +8,7 @@
 //! their `done` stamped days ago: nothing waits for days, and the sweep the
 //! server runs at start-up is the one under test.
 
-mod common;
+use crate::common;
 
 use std::{
     process::{Child, Command, Stdio},

@@ -1,7 +1,7 @@
 //! The SSE stream over real sockets: framing, replay from a cursor,
 //! heartbeats, many readers, and shutdown.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

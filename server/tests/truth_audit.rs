@@ -5,9 +5,9 @@
 //! (`tests/oracle`). Plus mutation cases: one invented fact of each kind is
 //! exactly one violation of that kind, for the oracle and the engine's rule.
 
-mod common;
+use crate::common;
 
-mod oracle;
+use crate::oracle;
 
 use std::io::Read as _;
 

@@ -5,9 +5,9 @@
 //! and every download format is traced to the original by the independent
 //! oracle. Zero unsupported in both: what a model invents never lands.
 
-mod common;
-mod oracle;
-mod scripted_llm;
+use crate::common;
+use crate::oracle;
+use crate::scripted_llm;
 
 use std::io::Read as _;
 use std::time::Duration;

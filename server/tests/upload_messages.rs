@@ -2,7 +2,7 @@
 //! limit it names agrees with the page's hint, and a job URL that cannot be
 //! reached says where and why, in words.
 
-mod common;
+use crate::common;
 
 use common::{fixture, TestServer};
 use serde_json::json;

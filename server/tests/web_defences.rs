@@ -3,7 +3,7 @@
 //! the security headers on pages, API answers and assets, and the HTTP
 //! server's header-read timeout (slowloris), idle timeout and connection cap.
 
-mod common;
+use crate::common;
 
 use std::{sync::Arc, time::Duration};
 
