@@ -47,7 +47,7 @@ cargo test --workspace --locked
 # The router's suites again on the two other stores: the memory store, and
 # PostgreSQL with its own wake-up path (NOTIFY plus polling). The server's
 # integration tests are one binary; these filters pick the suites' modules.
-http_suites=(api:: control:: intake:: results:: stream:: ownership:: web_defences:: decisions:: limits:: api_promises:: fetch_limits::)
+http_suites=(api:: control:: intake:: results:: stream:: ownership:: web_defences:: decisions:: limits:: api_promises:: fetch_limits:: run_again::)
 for store in memory postgres; do
   echo "==> HTTP suites on the $store store"
   TAILOR_TEST_STORE=$store cargo test -p tailor-server --locked --test suite -- "${http_suites[@]}"

@@ -80,6 +80,10 @@ pub fn job_page(id: Uuid) -> String {
 pub fn review_page(id: Uuid) -> String {
     format!("/jobs/{id}/review")
 }
+/// "Edit the inputs and run again": the upload form from this job's inputs.
+pub fn run_again_page(id: Uuid) -> String {
+    format!("/jobs/{id}/again")
+}
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,20 @@ pub struct JobSummary {
     pub last_seq: u64,
     /// match_score_after, else match_score_before, once computed.
     pub match_score: Option<f64>,
+    /// The posting's job title, once the job has a result.
     pub title: Option<String>,
+    /// The candidate's name and the hiring company, once the job has a
+    /// result: a person with several resumes or postings tells jobs apart.
+    #[serde(default)]
+    pub candidate: Option<String>,
+    #[serde(default)]
+    pub company: Option<String>,
+    /// The resume file's name; `None` when the resume was pasted.
+    #[serde(default)]
+    pub file_name: Option<String>,
+    /// Why a failed job failed: its last error's message.
+    #[serde(default)]
+    pub failure: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

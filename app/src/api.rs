@@ -70,6 +70,9 @@ pub mod ssr {
         pub snapshot: Lookup<JobState>,
         pub result: Lookup<tailor_common::JobResult>,
         pub recent: Listing,
+        /// An earlier job's inputs, for its owner only (never through a
+        /// share link): "edit the inputs and run again".
+        pub inputs: Lookup<super::RunAgainInputs>,
         pub heartbeat_secs: u64,
         pub retention_days: u64,
         /// The model provider rewrites are asked of, if one is configured.
@@ -150,6 +153,37 @@ pub async fn load_result(id: String) -> Result<Option<ReviewView>, ServerFnError
             result: viewed.value,
             read_only: viewed.read_only,
         }))
+}
+
+/// What an earlier job was given, to start a new one from: "edit the
+/// inputs and run again". The form sends `resume_from` with the job id and
+/// the server takes that job's resume as uploaded, unless a new file or
+/// pasted text is given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunAgainInputs {
+    pub job_id: uuid::Uuid,
+    /// The uploaded file's name; `None` when the resume was pasted.
+    pub resume_file_name: Option<String>,
+    pub resume_bytes: usize,
+    /// The pasted resume (only when there was no file).
+    pub resume_text: Option<String>,
+    pub job_text: Option<String>,
+    pub job_url: Option<String>,
+}
+
+/// An earlier job's inputs, or `None` for an unknown job or one that is not
+/// the person's own.
+#[server(endpoint = "earlier_inputs")]
+pub async fn earlier_inputs(id: String) -> Result<Option<RunAgainInputs>, ServerFnError> {
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return Ok(None);
+    };
+    let lookup = use_context::<ssr::JobLookup>()
+        .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
+    Ok((lookup.inputs)(id)
+        .await
+        .map_err(unavailable)?
+        .map(|viewed| viewed.value))
 }
 
 /// The job history: the person's recent jobs, newest first.

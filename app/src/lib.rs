@@ -16,7 +16,9 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use pages::{AboutPage, HistoryPage, NotFoundPage, ProcessingPage, ReviewPage, UploadPage};
+use pages::{
+    AboutPage, HistoryPage, NotFoundPage, ProcessingPage, ReviewPage, RunAgainPage, UploadPage,
+};
 
 /// The HTML document around the app, rendered only on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -73,6 +75,7 @@ pub fn App() -> impl IntoView {
                     // unknown job answers with a real 404 status.
                     <Route path=path!("/jobs/:id") view=ProcessingPage ssr=SsrMode::Async/>
                     <Route path=path!("/jobs/:id/review") view=ReviewPage ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs/:id/again") view=RunAgainPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

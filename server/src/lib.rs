@@ -210,6 +210,19 @@ async fn read_only(
     }
 }
 
+/// What the run-again form shows of a job's stored inputs.
+fn earlier_inputs(job_id: uuid::Uuid, inputs: store::JobInputs) -> tailor_app::api::RunAgainInputs {
+    let pasted = inputs.resume.file_name.is_none();
+    tailor_app::api::RunAgainInputs {
+        job_id,
+        resume_bytes: inputs.resume.bytes.len(),
+        resume_text: pasted.then(|| String::from_utf8_lossy(&inputs.resume.bytes).into_owned()),
+        resume_file_name: inputs.resume.file_name,
+        job_text: inputs.job_text,
+        job_url: inputs.job_url,
+    }
+}
+
 /// A store failure under a page: logged here, shown there as an outage.
 fn outage(e: store::StoreError) -> Unavailable {
     tracing::error!(error = %e, "a page could not read the job store");
@@ -254,6 +267,26 @@ fn job_lookup(state: &AppState, viewer: access::Viewer) -> JobLookup {
                         // Unknown, running or without a result: the page says so.
                         Err(_) => Ok(None),
                     }
+                })
+            })
+        },
+        inputs: {
+            let (state, viewer) = (state.clone(), viewer.clone());
+            Arc::new(move |id| {
+                let (state, viewer) = (state.clone(), viewer.clone());
+                Box::pin(async move {
+                    match access::authorize(&state, &viewer, id, access::Need::Own).await {
+                        Ok(_) => {}
+                        Err(ApiError::Store(e @ store::StoreError::Backend(_))) => {
+                            return Err(outage(e))
+                        }
+                        Err(_) => return Ok(None),
+                    }
+                    let inputs = state.hub.store().inputs(id).await.map_err(outage)?;
+                    Ok(inputs.map(|i| Viewed {
+                        value: earlier_inputs(id, i),
+                        read_only: false,
+                    }))
                 })
             })
         },

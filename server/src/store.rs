@@ -120,13 +120,16 @@ pub fn admits(state: &JobState, body: &EventBody) -> Result<(), StoreError> {
 /// One row of the history page (`GET /api/jobs`).
 pub use tailor_common::JobSummary;
 
-/// The summary of a job from its folded state and saved result. A free
-/// function, so that it still works if `JobSummary` moves to `tailor_common`.
+/// The summary of a job from its folded state, saved result and resume
+/// file name (the memory store's way; the databases read the same fields
+/// in their list queries).
 pub fn summary_of(
     created_at: i64,
     state: &JobState,
     result: Option<&serde_json::Value>,
+    file_name: Option<&str>,
 ) -> JobSummary {
+    let text = |key: &str| result.and_then(|r| r.get(key)?.as_str().map(str::to_string));
     JobSummary {
         job_id: state.job_id,
         created_at,
@@ -135,7 +138,23 @@ pub fn summary_of(
         last_seq: state.last_seq,
         match_score: match_score(state),
         title: result.and_then(result_title),
+        candidate: text(RESULT_CANDIDATE),
+        company: text(RESULT_COMPANY),
+        file_name: file_name.map(str::to_string),
+        failure: failure(state),
     }
+}
+
+/// The saved result's keys the history reads (the engine's `Outcome`).
+const RESULT_CANDIDATE: &str = "candidate_name";
+const RESULT_COMPANY: &str = "company";
+
+/// Why a failed job failed, for the history; nothing for any other status
+/// (a retried job's old error is not its story any more).
+pub fn failure(state: &JobState) -> Option<String> {
+    (state.status == tailor_common::JobStatus::Failed)
+        .then(|| state.last_error().map(|e| e.message.clone()))
+        .flatten()
 }
 
 /// The history page's title for a job: the saved result's `job_title`.

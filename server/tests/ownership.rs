@@ -132,6 +132,27 @@ async fn another_browser_gets_404_on_every_route_of_a_job() {
         server_fn(&server, &bob, "job_result", &form).await,
         Value::Null
     );
+    // Nor can Bob start from Alice's inputs: the run-again page, its server
+    // function and a start naming her job as `resume_from` show nothing.
+    assert_eq!(
+        server_fn(&server, &bob, "earlier_inputs", &form).await,
+        Value::Null
+    );
+    let (status, html) = page(&server, &bob, &paths::run_again_page(job)).await;
+    assert_eq!(status, 404);
+    assert!(
+        !html.contains(name_line),
+        "the run-again page shows the resume"
+    );
+    let reuse = bob
+        .post(server.url(paths::START))
+        .json(&serde_json::json!({"resume_from": job, "job_text": "Data Analyst\nSQL"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reuse.status(), 400);
+    let body: Value = reuse.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "earlier_resume_gone", "{body}");
     let jobs = server_fn(&server, &bob, "job_list", "").await;
     assert_eq!(jobs["jobs"], Value::Array(vec![]), "{jobs}");
 
@@ -182,6 +203,15 @@ async fn a_share_link_opens_a_job_read_only_until_revoked() {
     assert_eq!(
         server_fn(&server, &carol, "job_view", &form).await["read_only"],
         true
+    );
+    // Reading is not owning: a share link does not hand out the inputs.
+    assert!(
+        !html.contains("Run again with"),
+        "a guest is offered to run the job again"
+    );
+    assert_eq!(
+        server_fn(&server, &carol, "earlier_inputs", &form).await,
+        Value::Null
     );
 
     // She can read and download; she cannot change anything.

@@ -38,6 +38,7 @@ mod restart;
 mod results;
 mod retention;
 mod robustness;
+mod run_again;
 mod stream;
 mod truth_audit;
 mod truth_audit_llm;

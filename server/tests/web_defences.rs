@@ -300,6 +300,9 @@ async fn read_until_closed(socket: &mut TcpStream, bound: Duration) -> Option<Ve
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slowloris_connection_is_closed_after_the_header_timeout() {
     let server = server_with(2, 512).await;
+    // Taken before connecting: the server's timer starts when it accepts,
+    // which can be before this task runs again after the handshake.
+    let started = tokio::time::Instant::now();
     let mut socket = TcpStream::connect(server.addr).await.unwrap();
     // A request whose headers would take a minute at one byte a second.
     let request = format!(
@@ -307,7 +310,6 @@ async fn a_slowloris_connection_is_closed_after_the_header_timeout() {
         server.addr,
         "a".repeat(40)
     );
-    let started = tokio::time::Instant::now();
     let mut sent = 0;
     let closed = loop {
         if socket

@@ -54,6 +54,26 @@ fn local_time(epoch_ms: i64, hydrated: bool) -> String {
     when(epoch_ms)
 }
 
+/// What a row is called: the posting's title and company once read, else
+/// a short id (a job that failed before reading its posting).
+fn job_heading(j: &JobSummary) -> String {
+    match (&j.title, &j.company) {
+        (Some(t), Some(c)) => format!("{t} at {c}"),
+        (Some(t), None) => t.clone(),
+        (None, _) => format!("Job {}", &j.job_id.simple().to_string()[..8]),
+    }
+}
+
+/// Whose resume and which file, so that a person with several resumes
+/// tells the rows apart.
+fn job_meta(j: &JobSummary) -> Option<String> {
+    let parts: Vec<&str> = [j.candidate.as_deref(), j.file_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
 #[component]
 fn History(jobs: Vec<JobSummary>, retention_days: u64) -> impl IntoView {
     let (rows, set_rows) = signal(jobs);
@@ -95,16 +115,28 @@ fn History(jobs: Vec<JobSummary>, retention_days: u64) -> impl IntoView {
                         key=|j| j.job_id
                         children=move |j| {
                             let id = j.job_id;
-                            let title = j.title.clone().unwrap_or_else(|| format!("Job {}", &id.simple().to_string()[..8]));
+                            let title = job_heading(&j);
+                            let meta = job_meta(&j);
+                            let failure = j.failure.clone();
                             let href = if j.status == JobStatus::Completed { format!("/jobs/{id}/review") } else { format!("/jobs/{id}") };
                             let label = format!("Delete {title}");
                             let confirm_label = format!("Yes, delete {title} and its resume");
                             let created = j.created_at;
                             view! {
                                 <tr data-job=id.to_string()>
-                                    <td data-label="Job"><a href=href>{title}</a></td>
+                                    <td data-label="Job">
+                                        <div class="job-cell">
+                                            <a href=href>{title}</a>
+                                            {meta.map(|m| view! { <span class="job-meta">{m}</span> })}
+                                        </div>
+                                    </td>
                                     <td data-label="Started"><time datetime=j.created_at.to_string() data-epoch-ms=j.created_at.to_string()>{move || local_time(created, hydrated.get())}</time></td>
-                                    <td data-label="Status"><span class=format!("status status-{}", j.status.as_str())>{status_label(j.status)}</span></td>
+                                    <td data-label="Status">
+                                        <div class="status-cell">
+                                            <span class=format!("status status-{}", j.status.as_str())>{status_label(j.status)}</span>
+                                            {failure.map(|f| view! { <span class="failure">{f}</span> })}
+                                        </div>
+                                    </td>
                                     <td data-label="Score">{j.match_score.map(|s| format!("{s:.0}")).unwrap_or_else(|| "—".into())}</td>
                                     <td class="actions">
                                         {move || if asking.get() == Some(id) {

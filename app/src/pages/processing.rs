@@ -235,6 +235,10 @@ fn JobControls(job: crate::processing_job::ProcessingJob, job_id: uuid::Uuid) ->
             _ => false,
         })
     });
+    // A job that ended without a result can start over from its inputs,
+    // changed: the way out of a posting that could not be read, say.
+    let ended_without_result =
+        Memo::new(move |_| state.with(|s| s.is_done() && s.status != JobStatus::Completed));
     let send = move |action: &'static str| {
         set_busy.set(true);
         set_problem.set(None);
@@ -276,6 +280,11 @@ fn JobControls(job: crate::processing_job::ProcessingJob, job_id: uuid::Uuid) ->
                         "Retry"
                     </button>
                 }
+            })}
+            {move || ended_without_result.get().then(|| view! {
+                <a class="button" href=tailor_common::paths::run_again_page(job_id)>
+                    "Edit the inputs and run again"
+                </a>
             })}
             <span class="form-error" role="status">{move || problem.get()}</span>
         </div>

@@ -113,7 +113,15 @@ fn Review(result: JobResult, read_only: bool) -> impl IntoView {
                 }
                 .into_any()
             } else {
-                view! { <ShareLink job_id/> }.into_any()
+                view! {
+                    <ShareLink job_id/>
+                    <p class="again">
+                        <a href=tailor_common::paths::run_again_page(job_id)>
+                            "Run again with a different posting or resume"
+                        </a>
+                    </p>
+                }
+                .into_any()
             }}
         </section>
         <p class="form-error decide-problem" role="alert" data-testid="decide-problem">{move || problem.get()}</p>

@@ -11,6 +11,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use tailor_common::{limits, PreviewResponse};
 
+use crate::api::RunAgainInputs;
+
 /// What the page knows about the chosen file's text (made in the browser).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Debug, Clone, PartialEq)]
@@ -22,15 +24,61 @@ pub enum Preview {
 
 #[component]
 pub fn UploadPage() -> impl IntoView {
-    let (error, set_error) = signal(None::<(String, String)>);
-    let (busy, set_busy) = signal(false);
     let (recent, set_recent) = signal(Vec::<crate::recent::RecentJob>::new());
     Effect::new(move |_| set_recent.set(crate::recent::load()));
+    view! {
+        <Title text="Tailor — tailor your resume to a job"/>
+        <section class="hero">
+            <h1>"Tailor your resume to the job you want"</h1>
+            <p class="lede">
+                "Tailor reads your resume and the job posting, shows how well they match and why, "
+                "and writes a tailored version that only uses facts already in your resume."
+            </p>
+        </section>
+        <UploadForm earlier=None/>
+        {move || (!recent.with(Vec::is_empty)).then(|| view! {
+            <section class="card" aria-labelledby="recent-title">
+                <h2 id="recent-title">"Recent jobs"</h2>
+                <p class="hint">"Started in this browser. Finished jobs are deleted from the server after a while."</p>
+                <ul class="recent-list">
+                    {recent.get().into_iter().map(|j| view! {
+                        <li><a href=format!("/jobs/{}", j.id)>{j.label}</a></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+    }
+}
+
+/// The resume and posting form. With `earlier`, it starts from an earlier
+/// job's inputs ("edit the inputs and run again"): the posting filled in,
+/// and the earlier resume used unless a new one is given.
+#[component]
+pub fn UploadForm(earlier: Option<RunAgainInputs>) -> impl IntoView {
+    let (error, set_error) = signal(None::<(String, String)>);
+    let (busy, set_busy) = signal(false);
+    let earlier_text = |f: fn(&RunAgainInputs) -> &Option<String>| {
+        earlier
+            .as_ref()
+            .and_then(|e| f(e).clone())
+            .unwrap_or_default()
+    };
+    let (resume_text, job_text, job_url) = (
+        earlier_text(|e| &e.resume_text),
+        earlier_text(|e| &e.job_text),
+        earlier_text(|e| &e.job_url),
+    );
+    // The earlier upload, when it was a file (a pasted resume is refilled).
+    let earlier_file = earlier.as_ref().and_then(|e| {
+        e.resume_file_name
+            .clone()
+            .map(|name| (e.job_id.to_string(), name, e.resume_bytes))
+    });
     // Which inputs hold something: the form says which one is used.
     let (has_file, set_has_file) = signal(false);
-    let (has_resume_text, set_has_resume_text) = signal(false);
-    let (has_job_text, set_has_job_text) = signal(false);
-    let (has_job_url, set_has_job_url) = signal(false);
+    let (has_resume_text, set_has_resume_text) = signal(!resume_text.trim().is_empty());
+    let (has_job_text, set_has_job_text) = signal(!job_text.trim().is_empty());
+    let (has_job_url, set_has_job_url) = signal(!job_url.trim().is_empty());
     let (preview, set_preview) = signal(None::<Preview>);
     let (dragging, set_dragging) = signal(false);
 
@@ -94,15 +142,27 @@ pub fn UploadPage() -> impl IntoView {
         })
     };
 
-    view! {
-        <Title text="Tailor — tailor your resume to a job"/>
-        <section class="hero">
-            <h1>"Tailor your resume to the job you want"</h1>
-            <p class="lede">
-                "Tailor reads your resume and the job posting, shows how well they match and why, "
-                "and writes a tailored version that only uses facts already in your resume."
+    let earlier_view = earlier_file.map(|(job_id, name, bytes)| {
+        let used = move || {
+            if has_file.get() {
+                "The file you chose is used instead.".to_string()
+            } else if has_resume_text.get() {
+                "The text you pasted is used instead.".to_string()
+            } else {
+                "Choose another file or paste text to use that instead.".to_string()
+            }
+        };
+        view! {
+            <input type="hidden" name="resume_from" value=job_id/>
+            <p class="which earlier-resume" role="status">
+                "Your resume from the earlier job: "<strong>{name}</strong>
+                {format!(" ({}). ", limits::describe(bytes))}
+                {used}
             </p>
-        </section>
+        }
+    });
+
+    view! {
         <form
             class="card upload-form"
             method="post"
@@ -136,6 +196,7 @@ pub fn UploadPage() -> impl IntoView {
                         on:change=on_file_change
                     />
                 </div>
+                {earlier_view}
                 {preview_view}
                 <label for="resume-text">"Resume text"</label>
                 <textarea
@@ -145,7 +206,7 @@ pub fn UploadPage() -> impl IntoView {
                     placeholder="Or paste your resume here"
                     aria-invalid=move || invalid("resume-text")
                     on:input=move |ev| set_has_resume_text.set(!event_target_value(&ev).trim().is_empty())
-                ></textarea>
+                >{resume_text}</textarea>
                 {move || (has_file.get() && has_resume_text.get()).then(|| view! {
                     <p class="which" role="status">"You chose a file and pasted text: the file is used."</p>
                 })}
@@ -160,7 +221,7 @@ pub fn UploadPage() -> impl IntoView {
                     placeholder="Paste the job posting here"
                     aria-invalid=move || invalid("job-text")
                     on:input=move |ev| set_has_job_text.set(!event_target_value(&ev).trim().is_empty())
-                ></textarea>
+                >{job_text}</textarea>
                 <label for="job-url">"Job posting URL"</label>
                 <input
                     id="job-url"
@@ -168,6 +229,7 @@ pub fn UploadPage() -> impl IntoView {
                     type="url"
                     inputmode="url"
                     placeholder="https://…"
+                    value=job_url
                     aria-invalid=move || invalid("job-url")
                     on:input=move |ev| set_has_job_url.set(!event_target_value(&ev).trim().is_empty())
                 />
@@ -186,17 +248,6 @@ pub fn UploadPage() -> impl IntoView {
                 </button>
             </div>
         </form>
-        {move || (!recent.with(Vec::is_empty)).then(|| view! {
-            <section class="card" aria-labelledby="recent-title">
-                <h2 id="recent-title">"Recent jobs"</h2>
-                <p class="hint">"Started in this browser. Finished jobs are deleted from the server after a while."</p>
-                <ul class="recent-list">
-                    {recent.get().into_iter().map(|j| view! {
-                        <li><a href=format!("/jobs/{}", j.id)>{j.label}</a></li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        })}
     }
 }
 

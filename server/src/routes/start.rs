@@ -13,7 +13,7 @@ use serde::Deserialize;
 use tailor_common::{PreviewResponse, StartResponse};
 
 use crate::{
-    access::Viewer,
+    access::{authorize, Need, Viewer},
     error::ApiError,
     state::AppState,
     store::{JobInputs, ResumeUpload},
@@ -31,6 +31,8 @@ struct StartJson {
     job_url: Option<String>,
     /// `false`: this job is not sent to the configured model provider.
     use_model: Option<bool>,
+    /// Run again: the resume of this earlier job of the same person.
+    resume_from: Option<String>,
 }
 
 pub async fn start_pipeline(
@@ -55,6 +57,7 @@ pub async fn start_pipeline(
         ));
     };
     let use_model = !inputs.without_model;
+    let inputs = earlier_resume(&app, &viewer, inputs).await?;
     let inputs = validate(inputs)?;
 
     let job_id = app
@@ -78,6 +81,43 @@ pub async fn start_pipeline(
         Json(body),
     )
         .into_response())
+}
+
+/// "Edit the inputs and run again": when the form names an earlier job
+/// (`resume_from`) and carries no new resume, that job's resume is used, as
+/// uploaded. Only its owner may reuse it; a share link is not enough. A new
+/// file or pasted text wins over the earlier resume, as the form says.
+async fn earlier_resume(
+    app: &AppState,
+    viewer: &Viewer,
+    mut raw: RawInputs,
+) -> Result<RawInputs, ApiError> {
+    let Some(from) = non_blank(raw.resume_from.take()) else {
+        return Ok(raw);
+    };
+    if raw.resume_file.is_some() || non_blank(raw.resume_text.clone()).is_some() {
+        return Ok(raw);
+    }
+    let gone = || {
+        ApiError::bad_request(
+            "earlier_resume_gone",
+            "The resume of that earlier job is no longer on this server (finished jobs are \
+             deleted after a while): choose the file again or paste its text.",
+        )
+    };
+    let job_id = uuid::Uuid::parse_str(from.trim()).map_err(|_| gone())?;
+    match authorize(app, viewer, job_id, Need::Own).await {
+        Ok(_) => {}
+        Err(ApiError::JobNotFound) => return Err(gone()),
+        Err(e) => return Err(e),
+    }
+    let earlier = app.hub.store().inputs(job_id).await?.ok_or_else(gone)?;
+    // A pasted resume was stored as its text, without a file name.
+    match earlier.resume.file_name {
+        Some(_) => raw.resume_file = Some(earlier.resume),
+        None => raw.resume_text = Some(String::from_utf8_lossy(&earlier.resume.bytes).into_owned()),
+    }
+    Ok(raw)
 }
 
 /// Reads a resume file the way a job would (in a parse worker, with the
@@ -157,6 +197,7 @@ async fn from_json(req: Request) -> Result<RawInputs, ApiError> {
         without_model: json.use_model == Some(false),
         job_text: json.job_text,
         job_url: json.job_url,
+        resume_from: json.resume_from,
     })
 }
 
@@ -187,6 +228,7 @@ async fn from_multipart(req: Request) -> Result<RawInputs, ApiError> {
             "resume_text" => raw.resume_text = Some(utf8(bytes, "resume_text")?),
             "job_text" => raw.job_text = Some(utf8(bytes, "job_text")?),
             "job_url" => raw.job_url = Some(utf8(bytes, "job_url")?),
+            "resume_from" => raw.resume_from = Some(utf8(bytes, "resume_from")?),
             // The upload form's "run without the model" box.
             "without_model" => raw.without_model = !bytes.is_empty(),
             _ => {} // unknown fields are ignored, like unknown JSON keys
@@ -231,6 +273,8 @@ struct RawInputs {
     job_url: Option<String>,
     /// The person asked for this job to run without the model provider.
     without_model: bool,
+    /// An earlier job whose resume to use (see [`earlier_resume`]).
+    resume_from: Option<String>,
 }
 
 fn non_blank(s: Option<String>) -> Option<String> {

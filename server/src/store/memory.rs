@@ -54,8 +54,14 @@ impl MemoryStore {
                 let log = lock(job);
                 let id = log.state.job_id;
                 let wanted = after.is_none_or(|a| (log.created_at, id) < (a.created_at, a.job_id));
-                (wanted && keep(&log))
-                    .then(|| summary_of(log.created_at, &log.state, log.result.as_ref()))
+                (wanted && keep(&log)).then(|| {
+                    summary_of(
+                        log.created_at,
+                        &log.state,
+                        log.result.as_ref(),
+                        log.inputs.resume.file_name.as_deref(),
+                    )
+                })
             })
             .collect();
         jobs.sort_unstable_by_key(|j| std::cmp::Reverse((j.created_at, j.job_id)));

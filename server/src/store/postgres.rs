@@ -301,26 +301,42 @@ impl PgStore {
         let after = after.unwrap_or(PageAfter::before_ms(i64::MAX));
         let client = self.client().await?;
         let limit = to_i64(limit);
-        let rows =
-            match owner {
-                Some(owner) => client
+        // The history's other fields come from the result, the inputs and
+        // (for a failed job, whose snapshot is written when it ends) the
+        // last error: read in SQL, a page at a time.
+        const ROW: &str = "SELECT j.id, j.created_at, j.updated_at, j.status, j.last_seq,
+                j.match_score, j.title,
+                r.result::jsonb ->> 'candidate_name', r.result::jsonb ->> 'company',
+                i.resume_file_name, s.snapshot::jsonb -> 'errors' -> -1 ->> 'message'
+            FROM tailor_jobs j
+            LEFT JOIN tailor_job_results r ON r.job_id = j.id
+            LEFT JOIN tailor_job_inputs i ON i.job_id = j.id
+            LEFT JOIN tailor_job_snapshots s ON s.job_id = j.id AND j.status = 'failed'";
+        let rows = match owner {
+            Some(owner) => {
+                client
                     .query(
-                        "SELECT id, created_at, updated_at, status, last_seq, match_score, title
-                         FROM tailor_jobs WHERE owner_hash = $4 AND (created_at, id) < ($1, $2)
-                         ORDER BY created_at DESC, id DESC LIMIT $3",
+                        &format!(
+                            "{ROW} WHERE j.owner_hash = $4 AND (j.created_at, j.id) < ($1, $2)
+                             ORDER BY j.created_at DESC, j.id DESC LIMIT $3"
+                        ),
                         &[&after.created_at, &after.job_id, &limit, &owner.0],
                     )
-                    .await,
-                None => client
+                    .await
+            }
+            None => {
+                client
                     .query(
-                        "SELECT id, created_at, updated_at, status, last_seq, match_score, title
-                         FROM tailor_jobs WHERE (created_at, id) < ($1, $2)
-                         ORDER BY created_at DESC, id DESC LIMIT $3",
+                        &format!(
+                            "{ROW} WHERE (j.created_at, j.id) < ($1, $2)
+                             ORDER BY j.created_at DESC, j.id DESC LIMIT $3"
+                        ),
                         &[&after.created_at, &after.job_id, &limit],
                     )
-                    .await,
+                    .await
             }
-            .map_err(db)?;
+        }
+        .map_err(db)?;
         rows.iter()
             .map(|r| {
                 Ok(JobSummary {
@@ -331,6 +347,10 @@ impl PgStore {
                     last_seq: to_seq(r.get(4))?,
                     match_score: r.get(5),
                     title: r.get(6),
+                    candidate: r.get(7),
+                    company: r.get(8),
+                    file_name: r.get(9),
+                    failure: r.get(10),
                 })
             })
             .collect()

@@ -98,21 +98,30 @@ impl SqliteStore {
             .run(move |conn| {
                 // A plain bound (no `?1 IS NULL OR …`) lets a deep page
                 // start at its place in the index; hence two statements.
+                // The history's other fields come from the result, the
+                // inputs and (for a failed job, whose snapshot is written
+                // when it ends) the last error: read in SQL, a page at a time.
+                const ROW: &str = "SELECT j.id, j.created_at, j.updated_at, j.status, j.last_seq,
+                        j.match_score, j.title,
+                        json_extract(r.result, '$.candidate_name'), json_extract(r.result, '$.company'),
+                        i.resume_file_name, json_extract(s.snapshot, '$.errors[#-1].message')
+                    FROM jobs j
+                    LEFT JOIN job_results r ON r.job_id = j.id
+                    LEFT JOIN job_inputs i ON i.job_id = j.id
+                    LEFT JOIN job_snapshots s ON s.job_id = j.id AND j.status = 'failed'";
                 let (sql, owner) = match owner {
                     Some(owner) => (
-                        "SELECT id, created_at, updated_at, status, last_seq, match_score, title
-                         FROM jobs WHERE owner_hash = ?4 AND (created_at, id) < (?1, ?2)
-                         ORDER BY created_at DESC, id DESC LIMIT ?3",
+                        format!("{ROW} WHERE j.owner_hash = ?4 AND (j.created_at, j.id) < (?1, ?2)
+                         ORDER BY j.created_at DESC, j.id DESC LIMIT ?3"),
                         Some(owner.0),
                     ),
                     None => (
-                        "SELECT id, created_at, updated_at, status, last_seq, match_score, title
-                         FROM jobs WHERE (created_at, id) < (?1, ?2) AND ?4 IS NULL
-                         ORDER BY created_at DESC, id DESC LIMIT ?3",
+                        format!("{ROW} WHERE (j.created_at, j.id) < (?1, ?2) AND ?4 IS NULL
+                         ORDER BY j.created_at DESC, j.id DESC LIMIT ?3"),
                         None,
                     ),
                 };
-                let mut stmt = conn.prepare_cached(sql).map_err(backend)?;
+                let mut stmt = conn.prepare_cached(&sql).map_err(backend)?;
                 let rows = stmt
                     .query_map(
                         params![
@@ -123,21 +132,31 @@ impl SqliteStore {
                         ],
                         |r| {
                             Ok((
-                                r.get::<_, String>(0)?,
-                                r.get::<_, i64>(1)?,
-                                r.get::<_, Option<i64>>(2)?,
-                                r.get::<_, String>(3)?,
-                                r.get::<_, i64>(4)?,
-                                r.get::<_, Option<f64>>(5)?,
-                                r.get::<_, Option<String>>(6)?,
+                                (
+                                    r.get::<_, String>(0)?,
+                                    r.get::<_, i64>(1)?,
+                                    r.get::<_, Option<i64>>(2)?,
+                                    r.get::<_, String>(3)?,
+                                    r.get::<_, i64>(4)?,
+                                    r.get::<_, Option<f64>>(5)?,
+                                    r.get::<_, Option<String>>(6)?,
+                                ),
+                                (
+                                    r.get::<_, Option<String>>(7)?,
+                                    r.get::<_, Option<String>>(8)?,
+                                    r.get::<_, Option<String>>(9)?,
+                                    r.get::<_, Option<String>>(10)?,
+                                ),
                             ))
                         },
                     )
                     .map_err(backend)?;
                 let mut jobs = Vec::new();
                 for row in rows {
-                    let (id, created_at, updated_at, status, last_seq, match_score, title) =
-                        row.map_err(backend)?;
+                    let (
+                        (id, created_at, updated_at, status, last_seq, match_score, title),
+                        (candidate, company, file_name, failure),
+                    ) = row.map_err(backend)?;
                     jobs.push(JobSummary {
                         job_id: parse_id(&id)?,
                         created_at,
@@ -146,6 +165,10 @@ impl SqliteStore {
                         last_seq: u64::try_from(last_seq).map_err(backend)?,
                         match_score,
                         title,
+                        candidate,
+                        company,
+                        file_name,
+                        failure,
                     });
                 }
                 Ok(jobs)

@@ -447,6 +447,94 @@ pub async fn list_order_and_paging(store: &dyn JobStore) {
     );
 }
 
+/// A history row names the candidate, the company and the file once known,
+/// and a failed job's reason — only while it is failed.
+pub async fn list_rows_name_the_job_and_a_failure(store: &dyn JobStore) {
+    let (done_job, failed, pasted) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    store.create(done_job, inputs(), 1).await.unwrap();
+    store.create(failed, inputs(), 2).await.unwrap();
+    let mut text = inputs();
+    text.resume.file_name = None;
+    store.create(pasted, text, 3).await.unwrap();
+    for body in script() {
+        store.append(done_job, body, 10).await.unwrap();
+    }
+    store
+        .save_result(
+            done_job,
+            serde_json::json!({"job_title": "Nurse", "company": "St Mary's", "candidate_name": "Jo \"JJ\" Li"}),
+        )
+        .await
+        .unwrap();
+    let fail = |message: &str| {
+        EventBody::Error(ErrorPayload {
+            code: "job_url_unreachable".into(),
+            message: message.into(),
+            step: Some(Step::Analyzing),
+            retryable: true,
+        })
+    };
+    store
+        .append(failed, status(JobStatus::Running), 10)
+        .await
+        .unwrap();
+    store.append(failed, fail("first try"), 11).await.unwrap();
+    store
+        .append(
+            failed,
+            fail("Could not connect to 127.0.0.1:9 (connection refused)."),
+            12,
+        )
+        .await
+        .unwrap();
+    store
+        .append(failed, status(JobStatus::Failed), 13)
+        .await
+        .unwrap();
+    store
+        .append(failed, done(DoneStatus::Failed), 14)
+        .await
+        .unwrap();
+
+    let rows = store.list_jobs(10, None).await.unwrap();
+    let row = |id| rows.iter().find(|r| r.job_id == id).unwrap();
+    let d = row(done_job);
+    assert_eq!(
+        (
+            d.title.as_deref(),
+            d.company.as_deref(),
+            d.candidate.as_deref()
+        ),
+        (Some("Nurse"), Some("St Mary's"), Some("Jo \"JJ\" Li"))
+    );
+    assert_eq!(
+        (d.file_name.as_deref(), d.failure.as_deref()),
+        (Some("cv.pdf"), None)
+    );
+    let f = row(failed);
+    assert_eq!(f.status, JobStatus::Failed);
+    assert_eq!(
+        f.failure.as_deref(),
+        Some("Could not connect to 127.0.0.1:9 (connection refused)."),
+        "the last error is the reason"
+    );
+    assert_eq!((f.title.as_deref(), f.company.as_deref()), (None, None));
+    assert_eq!(
+        row(pasted).file_name,
+        None,
+        "a pasted resume has no file name"
+    );
+
+    // Retried: running again, so the old error is not its reason any more.
+    store
+        .append(failed, status(JobStatus::Running), 20)
+        .await
+        .unwrap();
+    let rows = store.list_jobs(10, None).await.unwrap();
+    let f = rows.iter().find(|r| r.job_id == failed).unwrap();
+    assert_eq!((f.status, f.failure.as_deref()), (JobStatus::Running, None));
+}
+
 pub async fn unfinished_jobs(store: &dyn JobStore) {
     assert!(store.unfinished_jobs().await.unwrap().is_empty());
     let (queued, running, finished, retried) = (
@@ -792,6 +880,7 @@ macro_rules! behaviour_tests {
                 purge,
                 delete,
                 list_order_and_paging,
+                list_rows_name_the_job_and_a_failure,
                 unfinished_jobs,
                 checkpoints,
                 log_size_limit,
