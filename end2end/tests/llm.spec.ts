@@ -147,6 +147,7 @@ test("a model's rewrites stream onto the Processing page, the gates reject an in
   await page.getByLabel("Resume text").fill(RESUME);
   await page.getByLabel("Job posting", { exact: true }).fill(POSTING);
   await page.screenshot({ path: path.join(shots, "upload-model-desktop.png"), fullPage: true });
+  const asked = provider.bodies.length;
   await page.getByRole("button", { name: "Tailor my resume" }).click();
   await expect(page).toHaveURL(/\/jobs\/[0-9a-f-]{36}$/);
   const jobId = page.url().split("/").pop();
@@ -157,7 +158,8 @@ test("a model's rewrites stream onto the Processing page, the gates reject an in
   await expect(writing).toContainText(`Asking ${model} at ${provider.host} to propose rewrites`);
   const live = page.locator(".change.live");
   await expect(live).toHaveCount(1);
-  await expect(live).toContainText("Rewriting your Northwind Traders bullet");
+  await expect(live).toContainText("The language model is rewriting your Northwind Traders bullet");
+  await expect(live).toContainText("A draft: Tailor checks it against your resume before using any of it.");
   await expect(live.locator("del")).toContainText(FAITHFUL_FROM);
   const draft = live.locator(".draft-text");
   const written = async () => ((await draft.textContent()) ?? "").replace("being written: ", "");
@@ -172,15 +174,23 @@ test("a model's rewrites stream onto the Processing page, the gates reject an in
   // The verdicts: the true rewrite applied, the invention rejected with
   // its reason, in the changes feed and as an insight.
   const changes = page.getByRole("region", { name: "Changes" });
-  await expect(changes.locator('[data-verdict="applied"]')).toContainText("the job's terms first");
-  const rejected = changes.locator('[data-verdict="rejected"]');
-  await expect(rejected).toContainText(`it added '${INVENTED}', which your resume does not show`);
+  const applied = changes.locator(".change").filter({ has: page.locator('[data-verdict="applied"]') });
+  await expect(applied).toContainText("Rewrote your Northwind Traders bullet (the job's terms first)");
+  await expect(applied.locator(".verdict")).toHaveText("Model's rewrite: passed the checks, applied");
+  const rejected = changes.locator(".change").filter({ has: page.locator('[data-verdict="rejected"]') });
+  await expect(rejected).toContainText(
+    `Kept your Contoso bullet: the proposed rewrite added '${INVENTED}', which your resume does not show`,
+  );
+  await expect(rejected.locator(".verdict")).toHaveText("Model's rewrite: rejected by the checks");
   const reason = `Rejected a rewrite of your Contoso bullet: it added '${INVENTED}', which your resume does not show. The original stays.`;
   await expect(page.getByRole("region", { name: /^All insights/ }).getByText(reason)).toBeVisible();
   await expect(page.getByRole("heading", { name: "Your tailored resume is ready" })).toBeVisible({ timeout: 30_000 });
   await expect(live).toHaveCount(0);
+  const metrics = page.getByRole("region", { name: "Metrics" });
+  await expect(metrics.locator('[data-metric="llm_proposals_applied"] dd')).toHaveText("1 of 2");
+  await expect(metrics.locator('[data-metric="llm_proposals_rejected"] dd')).toHaveText("1");
   await page.screenshot({ path: path.join(shots, "processing-model-verdicts-desktop.png"), fullPage: true });
-  expect(provider.bodies.length).toBe(1);
+  expect(provider.bodies.length, "one request for the job").toBe(asked + 1);
 
   // Review: the applied rewrite in the tailored text and in the diff; the
   // invented skill nowhere in the tailored resume.
@@ -194,6 +204,7 @@ test("a model's rewrites stream onto the Processing page, the gates reject an in
   await diffs.locator("summary").click();
   const rewrite = diffs.locator(".change").filter({ has: page.locator("h3", { hasText: "Northwind Traders bullet" }) });
   await expect(rewrite).toHaveCount(1);
+  await expect(rewrite).toContainText("Rewritten by the language model, and checked against your resume");
   await expect(rewrite.locator("ins").first()).toBeVisible();
   // Read without its deletions the diff is the rewrite; without its
   // insertions, the line as the resume wrote it.

@@ -31,9 +31,9 @@ export interface ProviderOptions {
   chunkChars?: number;
   /** Milliseconds between chunks. */
   intervalMs?: number;
-  /** Pause this many characters into the first proposal's `value` until
-   * `release()`: the line in flight is on screen, half written, for as long
-   * as the test needs to look at it. */
+  /** Pause each reply this many characters into its first proposal's
+   * `value` until `release()`: the line in flight is on screen, half
+   * written, for as long as the test needs to look at it. */
   holdInFirstValue?: number;
 }
 
@@ -43,9 +43,7 @@ export interface ScriptedProvider {
   host: string;
   /** Each request's JSON body. */
   bodies: unknown[];
-  /** Resolves when a reply reaches its hold point. */
-  held: Promise<void>;
-  /** Lets a held reply go on. */
+  /** Lets the reply held now (or the next one to reach its hold) go on. */
   release: () => void;
   close: () => Promise<void>;
 }
@@ -77,10 +75,13 @@ function chunk(content: string): string {
 export async function startScriptedProvider(port: number, options: ProviderOptions): Promise<ScriptedProvider> {
   const { script, chunkChars = 4, intervalMs = 40, holdInFirstValue } = options;
   const bodies: unknown[] = [];
-  let release: () => void = () => {};
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let reachedHold: () => void = () => {};
-  const held = new Promise<void>((resolve) => (reachedHold = resolve));
+  // One gate per hold: `release` opens the current one and sets up the next.
+  let open: () => void = () => {};
+  let gate = new Promise<void>((resolve) => (open = resolve));
+  const release = () => {
+    open();
+    gate = new Promise<void>((resolve) => (open = resolve));
+  };
 
   const server = http.createServer((req, res) => {
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
@@ -113,11 +114,7 @@ export async function startScriptedProvider(port: number, options: ProviderOptio
       const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
       (async () => {
         for (let i = 0; i < pieces.length && !closed; i++) {
-          // Only the first reply holds: a retry of the step writes straight on.
-          if (i === holdAt && bodies.length === 1) {
-            reachedHold();
-            await released;
-          }
+          if (i === holdAt) await gate;
           await pause(intervalMs);
           if (!closed) res.write(chunk(pieces[i]));
         }
@@ -136,11 +133,10 @@ export async function startScriptedProvider(port: number, options: ProviderOptio
     url: `http://127.0.0.1:${bound}/v1`,
     host: `127.0.0.1:${bound}`,
     bodies,
-    held,
     release,
     close: () =>
       new Promise<void>((resolve) => {
-        release();
+        open();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
