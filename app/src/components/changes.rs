@@ -28,7 +28,10 @@ pub fn ChangesFeed(state: ReadSignal<JobState>) -> impl IntoView {
     let drafts = Memo::new(move |_| state.with(|s| s.drafts.clone()));
     view! {
         <section class="card" aria-labelledby="live-changes-title">
-            <h2 id="live-changes-title">"Changes" <span class="count">{move || format!("{} sections", diffs.with(Vec::len))}</span></h2>
+            <h2 id="live-changes-title">"Changes" <span class="count">{move || match diffs.with(Vec::len) {
+                1 => "1 section".to_string(),
+                n => format!("{n} sections"),
+            }}</span></h2>
             <For
                 each=move || drafts.get()
                 key=|d| d.patch_id.clone()
@@ -41,7 +44,8 @@ pub fn ChangesFeed(state: ReadSignal<JobState>) -> impl IntoView {
                     };
                     view! {
                         <div class="change live" data-draft=d.patch_id.clone() aria-live="polite">
-                            <p><strong>{format!("Rewriting your {}…", d.section)}</strong></p>
+                            <p><strong>{format!("The language model is rewriting your {}…", d.section)}</strong></p>
+                            <p class="hint">"A draft: Tailor checks it against your resume before using any of it."</p>
                             <p class="diff">
                                 <del><span class="visually-hidden">"was: "</span>{d.original}</del>" "
                                 <ins class="draft-text"><span class="visually-hidden">"being written: "</span>{text}</ins>
@@ -57,9 +61,16 @@ pub fn ChangesFeed(state: ReadSignal<JobState>) -> impl IntoView {
                     let ops = diff_ops(chunk.ops);
                     let section = chunk.section;
                     let section_attr = section.clone();
+                    // The summary already gives the reason (the model's, or
+                    // the gate's): the badge says whose proposal it was and
+                    // what the checks decided.
                     let verdict = chunk.verdict.map(|v| {
-                        let (class, word) = if v.applied { ("verdict applied", "Applied") } else { ("verdict rejected", "Rejected") };
-                        view! { <span class=class data-verdict=word.to_lowercase()>{word}": "{v.reason}</span> }
+                        let (class, kind, words) = if v.applied {
+                            ("verdict applied", "applied", "Model's rewrite: passed the checks, applied")
+                        } else {
+                            ("verdict rejected", "rejected", "Model's rewrite: rejected by the checks")
+                        };
+                        view! { <span class=class data-verdict=kind title=v.reason>{words}</span> }
                     });
                     view! {
                         <details class="change" data-section=section_attr>

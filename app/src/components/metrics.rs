@@ -50,7 +50,23 @@ fn tiles(s: &JobState) -> Vec<(String, String, String)> {
             format!("{m:.0} of {t:.0}"),
         ));
     }
+    // What the language model proposed and what the checks let through,
+    // when a model was asked.
+    if let (Some(applied), Some(made)) = (
+        s.metric(metric_keys::LLM_PROPOSALS_APPLIED),
+        s.metric(metric_keys::LLM_PROPOSALS_MADE),
+    ) {
+        out.push((
+            metric_keys::LLM_PROPOSALS_APPLIED.to_string(),
+            "Model rewrites applied".to_string(),
+            format!("{applied:.0} of {made:.0}"),
+        ));
+    }
     for (key, label) in [
+        (
+            metric_keys::LLM_PROPOSALS_REJECTED,
+            "Model rewrites rejected",
+        ),
         (metric_keys::EDITS_APPLIED, "Edits made"),
         (metric_keys::WORD_COUNT, "Word count"),
         (

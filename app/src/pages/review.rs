@@ -483,9 +483,13 @@ fn Changes(result: JobResult, ctx: Decide) -> impl IntoView {
                     .into_iter()
                     .map(|chunk| {
                         let ops = diff_ops(chunk.ops);
+                        let by_model = chunk.verdict.is_some_and(|v| v.applied).then(|| view! {
+                            <p class="hint" data-verdict="applied">"Rewritten by the language model, and checked against your resume before it was used."</p>
+                        });
                         view! {
                             <div class="change">
                                 <h3>{chunk.section}</h3>
+                                {by_model}
                                 <p class="diff">{ops}</p>
                             </div>
                         }
