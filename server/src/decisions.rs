@@ -17,7 +17,7 @@ use tailor_common::{
 use uuid::Uuid;
 
 use crate::{
-    engine::{self, review, Analysis, Outcome, Plan},
+    engine::{self, review, Analysis, Draft, Outcome, Plan, Rewrite},
     error::ApiError,
     hub::Hub,
     outcome,
@@ -39,19 +39,29 @@ impl Decided {
     }
 }
 
-/// The original and the plan a finished job kept; `None` for a job whose
-/// checkpoints are gone or unreadable (then nothing can be decided).
-async fn inputs(store: &dyn JobStore, id: Uuid) -> Result<Option<(Analysis, Plan)>, ApiError> {
+/// What a result is decided from: the original, the plan and the model's
+/// kept rewrites.
+type Basis = (Analysis, Plan, Vec<Rewrite>);
+
+/// The original, the plan and the model's rewrites a finished job kept;
+/// `None` for a job whose checkpoints are gone or unreadable (then nothing
+/// can be decided). A draft without rewrites (no model, or a job from
+/// before they were kept) has none.
+async fn inputs(store: &dyn JobStore, id: Uuid) -> Result<Option<Basis>, ApiError> {
     let saved = store.checkpoints(id).await?;
     let get = |step: Step| saved.iter().find(|(s, _)| *s == step).map(|(_, v)| v);
     let (Some(a), Some(p)) = (get(Step::Analyzing), get(Step::Planning)) else {
         return Ok(None);
     };
+    let rewrites = get(Step::Writing)
+        .and_then(|d| serde_json::from_value::<Draft>(d.clone()).ok())
+        .map(|d| d.rewrites)
+        .unwrap_or_default();
     match (
         serde_json::from_value::<Analysis>(a.clone()),
         serde_json::from_value::<Plan>(p.clone()),
     ) {
-        (Ok(a), Ok(p)) => Ok(Some((a, p))),
+        (Ok(a), Ok(p)) => Ok(Some((a, p, rewrites))),
         _ => Ok(None),
     }
 }
@@ -97,7 +107,7 @@ async fn decided(
         ts: Some(r.ts),
         description: r.decision.describe(),
     }));
-    let Some((a, p)) = inputs(store, id).await? else {
+    let Some((a, p, rw)) = inputs(store, id).await? else {
         // Nothing to decide from: the stored result as it is.
         return Ok(Decided {
             outcome: stored,
@@ -113,15 +123,15 @@ async fn decided(
         if decisions.is_empty() {
             // The pipeline's own result; only what may be decided is new.
             Ok(review::Reviewed {
-                changes: review::proposed_changes(&a, &p),
-                lines: review::editable_lines(&a, &p, &decisions),
+                changes: review::proposed_changes(&a, &p, &rw),
+                lines: review::editable_lines(&a, &p, &rw, &decisions),
                 roles: review::roles(&a.resume),
                 confirmed: Vec::new(),
                 flags: Vec::new(),
                 outcome: stored,
             })
         } else {
-            review::redo(&a, &p, &decisions)
+            review::redo(&a, &p, &rw, &decisions)
         }
     })
     .await
@@ -176,11 +186,11 @@ pub async fn take(hub: &Hub, id: Uuid, decision: Decision) -> Result<Decided, Ap
             ));
         }
     }
-    let Some((a, p)) = inputs(store, id).await? else {
+    let Some((a, p, rw)) = inputs(store, id).await? else {
         return Err(ApiError::NoResult);
     };
     let check = decision.clone();
-    tokio::task::spawn_blocking(move || review::check_decision(&a, &p, &check))
+    tokio::task::spawn_blocking(move || review::check_decision(&a, &p, &rw, &check))
         .await
         .map_err(|e| ApiError::Internal(format!("checking a decision failed: {e}")))?
         .map_err(|e| {

@@ -508,3 +508,118 @@ async fn the_upload_page_names_the_provider_and_its_box_keeps_a_job_local() {
     assert!(completed(&run_to_end(&server, job).await));
     assert_eq!(provider.attempts(), 0);
 }
+
+/// POSTs one decision and answers with the result as decided.
+async fn decide(server: &TestServer, job: Uuid, decision: serde_json::Value) -> JobResult {
+    let response = server
+        .client
+        .post(server.url(&paths::job_decisions(job)))
+        .json(&decision)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_persons_decisions_keep_the_models_rewrites_and_can_drop_each() {
+    let provider = Scripted::start(Script::Faithful).await;
+    let server = server_for(&provider).await;
+    let job = server.start_job(body(POSTING)).await;
+    assert!(completed(&run_to_end(&server, job).await));
+    let r = result(&server, job).await;
+
+    // Each applied rewrite is a change the person can decide on, and the
+    // line's editable text is the model's.
+    let rewrites: Vec<_> = r
+        .review
+        .changes
+        .iter()
+        .filter(|c| c.kind == "rewrite")
+        .cloned()
+        .collect();
+    assert_eq!(rewrites.len(), 2, "{:?}", r.review.changes);
+    let rewritten: Vec<(String, String)> = RESUME
+        .lines()
+        .filter_map(|l| l.strip_prefix("- "))
+        .map(|l| (l.to_string(), faithful(l)))
+        .filter(|(_, new)| r.tailored_markdown.contains(new.as_str()))
+        .collect();
+    assert_eq!(rewritten.len(), 2, "{}", r.tailored_markdown);
+    for (_, new) in &rewritten {
+        assert!(
+            r.review.lines.iter().any(|l| &l.proposed == new),
+            "{new} is not offered for editing in the model's words"
+        );
+    }
+
+    // A decision on another line (the person's own words for the bullet
+    // the model left alone) keeps both rewrites.
+    let other = r
+        .review
+        .lines
+        .iter()
+        .find(|l| {
+            l.id.starts_with("b-")
+                && !rewritten
+                    .iter()
+                    .any(|(old, new)| &l.proposed == new || &l.proposed == old)
+        })
+        .expect("a bullet the model did not rewrite");
+    let own_words = other.proposed.replacen(" for ", " for all of ", 1);
+    assert_ne!(own_words, other.proposed);
+    let v1 = decide(
+        &server,
+        job,
+        serde_json::json!({"action": "edit", "line_id": other.id, "text": own_words}),
+    )
+    .await;
+    assert!(
+        v1.tailored_markdown.contains(&own_words),
+        "{}",
+        v1.tailored_markdown
+    );
+    for (_, new) in &rewritten {
+        assert!(
+            v1.tailored_markdown.contains(new.as_str()),
+            "{new} lost: {}",
+            v1.tailored_markdown
+        );
+    }
+
+    // Dropping one rewrite puts that line back as the resume wrote it.
+    let dropped = &rewrites[0];
+    let v2 = decide(
+        &server,
+        job,
+        serde_json::json!({"action": "change", "change_id": dropped.id, "accepted": false}),
+    )
+    .await;
+    let back: Vec<_> = rewritten
+        .iter()
+        .filter(|(_, new)| !v2.tailored_markdown.contains(new.as_str()))
+        .collect();
+    assert_eq!(back.len(), 1, "{}", v2.tailored_markdown);
+    assert!(v2.tailored_markdown.contains(back[0].0.as_str()));
+    assert!(
+        !v2.review
+            .changes
+            .iter()
+            .find(|c| c.id == dropped.id)
+            .unwrap()
+            .accepted
+    );
+
+    // The downloads follow: the text export of the latest version.
+    let txt = server
+        .client
+        .get(server.url(&paths::job_export(job, "txt")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(txt.contains(back[0].0.as_str()), "{txt}");
+}

@@ -29,7 +29,7 @@ pub use error::{EngineError, ReaderFailure};
 pub use input::{detect_format, Format, JobInput, ResumeInput, MAX_JOB_BYTES, MAX_RESUME_BYTES};
 pub use outcome::{
     render_docx, render_markdown, render_pdf, render_text, Analysis, Checks, Draft, MissingTerm,
-    Outcome, Plan,
+    Outcome, Plan, Rewrite,
 };
 pub use read::{read_resume, ReadResume};
 pub use report::{NullReporter, RecordingReporter, Reporter};

@@ -41,6 +41,25 @@ pub struct Draft {
     pub diffs: Vec<tailor_common::DiffChunkPayload>,
     pub markdown: String,
     pub text: String,
+    /// The language model's rewrites that passed the gates, in the order
+    /// they were applied. Kept with the draft (the writing step's
+    /// checkpoint) so that the Review page offers each as a change and a
+    /// decided version re-applies the kept ones.
+    #[serde(default)]
+    pub rewrites: Vec<Rewrite>,
+}
+
+/// One line the model rewrote and the gates let through.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rewrite {
+    /// The change's id on the stream and on Review (`rewrite-<path>`).
+    pub id: String,
+    /// Where the line is, in words ("Acme bullet").
+    pub place: String,
+    /// The line as it stood in the draft, before the rewrite.
+    pub original: String,
+    pub value: String,
+    pub reason: String,
 }
 
 /// The rules' results from `validating`.

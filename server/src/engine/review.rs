@@ -9,7 +9,10 @@
 //! (`skill-<slug>`) so each can be kept or dropped. Lines are named by
 //! their place in the original (`b-<section>-<block>-<bullet>`,
 //! `h-<section>-<block>-<line>` for a summary paragraph, `summary` for the
-//! summary Tailor wrote), which no decision moves.
+//! summary Tailor wrote), which no decision moves. A rewrite the language
+//! model made (and the gates let through) is a change too, named by its
+//! stream id (`rewrite-<path>`): kept, it goes back to the line that still
+//! reads as the model saw it.
 
 use tailor_common::result::{EditableLine, ReviewChange, RoleChoice};
 use tailor_common::review::{Confirmation, Decisions, Placement};
@@ -19,7 +22,7 @@ use super::resume::{Block, Resume, Section, SectionKind};
 use super::skills::find_skills;
 use super::validate::{self, evidence_violations_given, FactKind};
 use super::writing::{self, Edit, EditPlan};
-use super::{render, text, Analysis, Draft, EngineError, NullReporter, Outcome, Plan};
+use super::{render, text, Analysis, Draft, EngineError, NullReporter, Outcome, Plan, Rewrite};
 
 /// The decided outcome and what the Review page offers to decide.
 #[derive(Debug, Clone)]
@@ -51,11 +54,12 @@ pub enum DecisionError {
 pub fn check_decision(
     a: &Analysis,
     p: &Plan,
+    rw: &[Rewrite],
     decision: &tailor_common::review::Decision,
 ) -> Result<(), DecisionError> {
     use tailor_common::review::Decision as D;
     match decision {
-        D::Change { change_id, .. } => proposed_changes(a, p)
+        D::Change { change_id, .. } => proposed_changes(a, p, rw)
             .iter()
             .any(|c| &c.id == change_id)
             .then_some(())
@@ -64,7 +68,7 @@ pub fn check_decision(
             if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
                 return Err(DecisionError::EmptyTerm);
             }
-            editable_lines(a, p, &Decisions::default())
+            editable_lines(a, p, rw, &Decisions::default())
                 .iter()
                 .any(|l| &l.id == line_id)
                 .then_some(())
@@ -86,8 +90,9 @@ pub fn check_decision(
     }
 }
 
-/// Every change Tailor proposes for this resume, all kept.
-pub fn proposed_changes(a: &Analysis, p: &Plan) -> Vec<ReviewChange> {
+/// Every change Tailor proposes for this resume, all kept: the engine's,
+/// then the model's rewrites.
+pub fn proposed_changes(a: &Analysis, p: &Plan, rw: &[Rewrite]) -> Vec<ReviewChange> {
     let w = writing::apply(&a.resume, &p.edits);
     let listed = listed_skills(&a.resume, &p.edits);
     let mut out = Vec::new();
@@ -114,7 +119,51 @@ pub fn proposed_changes(a: &Analysis, p: &Plan) -> Vec<ReviewChange> {
             });
         }
     }
+    out.extend(rw.iter().map(|r| ReviewChange {
+        id: r.id.clone(),
+        kind: "rewrite".into(),
+        section: r.place.clone(),
+        description: format!(
+            "The language model rewrote your {}: \u{201c}{}\u{201d}",
+            r.place, r.value
+        ),
+        reason: r.reason.clone(),
+        accepted: true,
+    }));
     out
+}
+
+/// The model's kept rewrites, written into `r`: each into the line that
+/// still reads as the model saw it. A line the person rewrote, or one that
+/// a dropped change left different, keeps its own words.
+fn apply_rewrites(r: &mut Resume, rw: &[Rewrite], d: &Decisions) -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for kept in rw.iter().filter(|x| !d.rejected.contains(&x.id)) {
+        if let Some(line) = rewritable_lines(r).find(|l| l.as_str() == kept.original) {
+            *line = kept.value.clone();
+            edits.push(Edit {
+                id: kept.id.clone(),
+                kind: "rewrite".into(),
+                section: kept.place.clone(),
+                description: format!("Rewrote your {}", kept.place),
+                reason: kept.reason.clone(),
+            });
+        }
+    }
+    edits
+}
+
+/// The lines a model may rewrite: summary paragraphs and the bullets of
+/// roles and projects (the gates' allow-list).
+fn rewritable_lines(r: &mut Resume) -> impl Iterator<Item = &mut String> {
+    r.sections.iter_mut().flat_map(|s| {
+        let kind = s.kind;
+        s.blocks.iter_mut().flat_map(move |b| match kind {
+            SectionKind::Summary => b.header.iter_mut().collect::<Vec<_>>(),
+            SectionKind::Experience | SectionKind::Projects => b.bullets.iter_mut().collect(),
+            _ => Vec::new(),
+        })
+    })
 }
 
 fn skill_id(skill: &str) -> String {
@@ -168,11 +217,16 @@ pub fn roles(r: &Resume) -> Vec<RoleChoice> {
         .collect()
 }
 
-/// The lines the person may rewrite, with their edits.
-pub fn editable_lines(a: &Analysis, p: &Plan, d: &Decisions) -> Vec<EditableLine> {
+/// The lines the person may rewrite, with their edits. A line the model
+/// rewrote (and the person kept) is offered in the model's words.
+pub fn editable_lines(a: &Analysis, p: &Plan, rw: &[Rewrite], d: &Decisions) -> Vec<EditableLine> {
     let mut out = Vec::new();
     let mut push = |id: String, section: &str, role: Option<String>, proposed: &str| {
         let edited = d.edits.get(&id).cloned();
+        let proposed = rw
+            .iter()
+            .find(|x| x.original == proposed && !d.rejected.contains(&x.id))
+            .map_or(proposed, |x| x.value.as_str());
         out.push(EditableLine {
             id,
             section: section.to_string(),
@@ -206,7 +260,12 @@ pub fn editable_lines(a: &Analysis, p: &Plan, d: &Decisions) -> Vec<EditableLine
 }
 
 /// The outcome with the person's decisions taken.
-pub fn redo(a: &Analysis, p: &Plan, d: &Decisions) -> Result<Reviewed, EngineError> {
+pub fn redo(
+    a: &Analysis,
+    p: &Plan,
+    rw: &[Rewrite],
+    d: &Decisions,
+) -> Result<Reviewed, EngineError> {
     // The person's words in place of the original's, at the same positions,
     // so the plan's bullet orders still hold. Validation below still
     // compares against the true original.
@@ -220,6 +279,7 @@ pub fn redo(a: &Analysis, p: &Plan, d: &Decisions) -> Result<Reviewed, EngineErr
     let written = writing::apply(&base, &plan);
     let mut resume = written.resume;
     let mut edits = written.edits;
+    edits.extend(apply_rewrites(&mut resume, rw, d));
     for (id, t) in &d.edits {
         if id == "summary" && plan.summary.is_none() {
             continue;
@@ -242,19 +302,24 @@ pub fn redo(a: &Analysis, p: &Plan, d: &Decisions) -> Result<Reviewed, EngineErr
         resume,
         edits,
         diffs,
+        rewrites: rw
+            .iter()
+            .filter(|x| !d.rejected.contains(&x.id))
+            .cloned()
+            .collect(),
     };
     let given: Vec<String> = d.confirmed.iter().map(|c| c.term.clone()).collect();
     let mut quiet = NullReporter;
     let checks = super::steps::check::validate_given(a, p, &draft, &given, &mut quiet)?;
     let outcome = super::polish(a, p, &draft, &checks, &mut quiet)?;
     let flags = own_words_flags(a, &outcome.tailored, d, &given);
-    let mut changes = proposed_changes(a, p);
+    let mut changes = proposed_changes(a, p, rw);
     for c in &mut changes {
         c.accepted = !d.rejected.contains(&c.id);
     }
     Ok(Reviewed {
         changes,
-        lines: editable_lines(a, p, d),
+        lines: editable_lines(a, p, rw, d),
         roles: roles(&a.resume),
         confirmed: d.confirmed.clone(),
         flags,
@@ -477,7 +542,7 @@ mod tests {
     #[test]
     fn no_decisions_is_the_pipeline_s_own_result() {
         let (a, p) = setup();
-        let r = redo(&a, &p, &Decisions::default()).unwrap();
+        let r = redo(&a, &p, &[], &Decisions::default()).unwrap();
         let d = crate::engine::write(&a, &p, &mut NullReporter).unwrap();
         assert_eq!(r.outcome.tailored, d.resume);
         assert!(r.changes.iter().all(|c| c.accepted));
@@ -491,12 +556,12 @@ mod tests {
     #[test]
     fn a_dropped_change_is_gone_from_the_resume() {
         let (a, p) = setup();
-        let changes = proposed_changes(&a, &p);
+        let changes = proposed_changes(&a, &p, &[]);
         for c in &changes {
             let mut d = Decisions::default();
             d.rejected.insert(c.id.clone());
-            let r = redo(&a, &p, &d).unwrap();
-            let all = redo(&a, &p, &Decisions::default()).unwrap();
+            let r = redo(&a, &p, &[], &d).unwrap();
+            let all = redo(&a, &p, &[], &Decisions::default()).unwrap();
             assert_ne!(
                 r.outcome.tailored_text, all.outcome.tailored_text,
                 "{}",
@@ -507,14 +572,14 @@ mod tests {
         // Every change dropped: the original, as written.
         let mut d = Decisions::default();
         d.rejected.extend(changes.iter().map(|c| c.id.clone()));
-        let r = redo(&a, &p, &d).unwrap();
+        let r = redo(&a, &p, &[], &d).unwrap();
         assert_eq!(r.outcome.tailored, a.resume);
     }
 
     #[test]
     fn a_confirmed_term_is_evidence_the_person_gave_and_nothing_more() {
         let (a, p) = setup();
-        let before = redo(&a, &p, &Decisions::default()).unwrap().outcome;
+        let before = redo(&a, &p, &[], &Decisions::default()).unwrap().outcome;
         assert!(before.missing.iter().any(|m| m.term == "Kubernetes"));
         let mut d = Decisions::default();
         d.confirmed.push(Confirmation {
@@ -522,7 +587,7 @@ mod tests {
             place: Placement::Role { role: 0 },
             wording: Some("Ran Kubernetes jobs for the nightly loads".into()),
         });
-        let r = redo(&a, &p, &d).unwrap();
+        let r = redo(&a, &p, &[], &d).unwrap();
         assert!(r.outcome.score_after.total > before.score_after.total);
         assert!(!r.outcome.missing.iter().any(|m| m.term == "Kubernetes"));
         assert_eq!(
@@ -532,7 +597,7 @@ mod tests {
         assert!(r.flags.is_empty(), "{:?}", r.flags);
         // Another unsupported skill in the same words is flagged.
         d.confirmed[0].wording = Some("Ran Kubernetes and Airflow for 12 teams".into());
-        let r = redo(&a, &p, &d).unwrap();
+        let r = redo(&a, &p, &[], &d).unwrap();
         assert_eq!(
             evidence_status(&r.outcome),
             tailor_common::ValidationStatus::Fail
@@ -543,14 +608,14 @@ mod tests {
     #[test]
     fn an_edit_is_kept_and_an_unsupported_number_flagged() {
         let (a, p) = setup();
-        let line = editable_lines(&a, &p, &Decisions::default())
+        let line = editable_lines(&a, &p, &[], &Decisions::default())
             .into_iter()
             .find(|l| l.proposed.starts_with("Ran the office"))
             .unwrap();
         let mut d = Decisions::default();
         d.edits
             .insert(line.id.clone(), "Ran the office quiz for 85 people".into());
-        let r = redo(&a, &p, &d).unwrap();
+        let r = redo(&a, &p, &[], &d).unwrap();
         assert!(r.outcome.tailored_text.contains("for 85 people"));
         assert_eq!(r.flags, vec!["number: 85".to_string()]);
         assert_eq!(
@@ -564,7 +629,7 @@ mod tests {
         );
         // A supported rewording is not flagged.
         d.edits.insert(line.id, "Hosted the office quiz".into());
-        assert!(redo(&a, &p, &d).unwrap().flags.is_empty());
+        assert!(redo(&a, &p, &[], &d).unwrap().flags.is_empty());
     }
 
     #[test]
@@ -575,7 +640,7 @@ mod tests {
             accepted: false,
         };
         assert_eq!(
-            check_decision(&a, &p, &bad),
+            check_decision(&a, &p, &[], &bad),
             Err(DecisionError::UnknownChange("nope".into()))
         );
         let bad = Decision::Confirm {
@@ -584,13 +649,13 @@ mod tests {
             wording: None,
         };
         assert_eq!(
-            check_decision(&a, &p, &bad),
+            check_decision(&a, &p, &[], &bad),
             Err(DecisionError::UnknownRole(9))
         );
         let bad = Decision::Edit {
             line_id: "b-99-0-0".into(),
             text: Some("x".into()),
         };
-        assert!(check_decision(&a, &p, &bad).is_err());
+        assert!(check_decision(&a, &p, &[], &bad).is_err());
     }
 }

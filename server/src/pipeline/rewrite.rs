@@ -109,7 +109,7 @@ struct Rewriter<'r, 'h> {
     current: engine::resume::Resume,
     places: BTreeMap<String, (String, String)>,
     decided: HashSet<String>,
-    applied: Vec<(DiffChunkPayload, writing::Edit)>,
+    applied: Vec<(DiffChunkPayload, writing::Edit, engine::Rewrite)>,
     tally: Tally,
 }
 
@@ -196,9 +196,10 @@ async fn rewrite(
         draft.resume = rw.current;
         draft.markdown = render::markdown::to_markdown(&draft.resume);
         draft.text = render::markdown::to_text(&draft.resume);
-        for (chunk, edit) in rw.applied {
+        for (chunk, edit, kept) in rw.applied {
             draft.diffs.push(chunk);
             draft.edits.push(edit);
+            draft.rewrites.push(kept);
         }
     }
     Ok(draft)
@@ -277,10 +278,17 @@ impl Rewriter<'_, '_> {
                     kind: "rewrite".into(),
                     section: place.clone(),
                     description: format!("Rewrote your {place}"),
+                    reason: reason.clone(),
+                };
+                let kept = engine::Rewrite {
+                    id: patch_id(&path),
+                    place: place.clone(),
+                    original: original.clone(),
+                    value: proposal.value.trim().to_string(),
                     reason,
                 };
                 self.run.emit(EventBody::DiffChunk(chunk.clone())).await?;
-                self.applied.push((chunk, edit));
+                self.applied.push((chunk, edit, kept));
             }
             Err(Rejection::Unchanged) => {
                 // Nothing to tell: the line stays as it is either way.

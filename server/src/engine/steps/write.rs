@@ -88,5 +88,6 @@ pub fn write(a: &Analysis, p: &Plan, r: &mut dyn Reporter) -> Result<Draft, Engi
         diffs: w.diffs,
         markdown,
         text,
+        rewrites: Vec::new(),
     })
 }
