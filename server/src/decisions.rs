@@ -28,6 +28,9 @@ use crate::{
 pub struct Decided {
     pub outcome: Outcome,
     pub info: ReviewInfo,
+    /// This version's checks and scores as stream events (empty for the
+    /// pipeline's own result, whose events are in the log already).
+    updates: Vec<EventBody>,
 }
 
 impl Decided {
@@ -76,7 +79,18 @@ pub async fn load(
 ) -> Result<Decided, ApiError> {
     let state = store.snapshot(id).await?.ok_or(ApiError::JobNotFound)?;
     let stored = outcome::load(store, id).await?;
-    decided(store, id, &state, stored, version).await
+    decided(store, id, &state, stored, version, Updates::Skip).await
+}
+
+/// Whether [`decided`] also works out the version's stream updates.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Updates {
+    /// Reading: the pipeline's own result (no decisions) is served as
+    /// stored, without re-running anything.
+    Skip,
+    /// Deciding: even a restore of version 0 re-runs the checks, so that
+    /// the stream gets that version's results back.
+    Want,
 }
 
 async fn decided(
@@ -85,6 +99,7 @@ async fn decided(
     state: &JobState,
     stored: Outcome,
     version: Option<u32>,
+    updates: Updates,
 ) -> Result<Decided, ApiError> {
     let review = &state.review;
     let version = version.unwrap_or(review.version());
@@ -116,11 +131,12 @@ async fn decided(
                 versions,
                 ..ReviewInfo::default()
             },
+            updates: Vec::new(),
         });
     };
     // Re-running the last three steps is CPU work: off the async workers.
     let reviewed = tokio::task::spawn_blocking(move || -> Result<_, engine::EngineError> {
-        if decisions.is_empty() {
+        if decisions.is_empty() && updates == Updates::Skip {
             // The pipeline's own result; only what may be decided is new.
             Ok(review::Reviewed {
                 changes: review::proposed_changes(&a, &p, &rw),
@@ -128,6 +144,7 @@ async fn decided(
                 roles: review::roles(&a.resume),
                 confirmed: Vec::new(),
                 flags: Vec::new(),
+                updates: Vec::new(),
                 outcome: stored,
             })
         } else {
@@ -143,6 +160,7 @@ async fn decided(
         v.description = describe(&round.decision, &reviewed);
     }
     Ok(Decided {
+        updates: reviewed.updates,
         outcome: reviewed.outcome,
         info: ReviewInfo {
             version,
@@ -210,7 +228,49 @@ pub async fn take(hub: &Hub, id: Uuid, decision: Decision) -> Result<Decided, Ap
     // decision sent at the same moment made after it.
     let state = state_through(store, id, event.seq).await?;
     let stored = outcome::load(store, id).await?;
-    decided(store, id, &state, stored, None).await
+    let decided = decided(store, id, &state, stored, None, Updates::Want).await?;
+    stream_back(hub, id, &state, &decided).await;
+    Ok(decided)
+}
+
+/// The version's checks and scores go on the job's log as the pipeline's
+/// own updates did, so the Processing page, a replay and the Review page
+/// tell one story. Only what changed is appended (a decision adds a few
+/// events, and at most [`MAX_DECISIONS_PER_JOB`] decisions are taken); a
+/// log too full to take them keeps the decision itself, which is what
+/// the result is rendered from.
+///
+/// [`MAX_DECISIONS_PER_JOB`]: tailor_common::limits::MAX_DECISIONS_PER_JOB
+async fn stream_back(hub: &Hub, id: Uuid, before: &JobState, decided: &Decided) {
+    // The steps report a check as pending, then as decided: only each
+    // check's and each figure's last word counts.
+    let mut last: Vec<&EventBody> = Vec::new();
+    for update in decided.updates.iter().rev() {
+        let key = |e: &EventBody| match e {
+            EventBody::ValidationUpdate(v) => Some(("v", v.rule_id.clone())),
+            EventBody::MetricUpdate(m) => Some(("m", m.key.clone())),
+            _ => None,
+        };
+        if key(update).is_some() && !last.iter().any(|l| key(l) == key(update)) {
+            last.push(update);
+        }
+    }
+    last.reverse();
+    for update in last.into_iter().cloned() {
+        let changed = match &update {
+            EventBody::ValidationUpdate(v) => {
+                before.validations.iter().find(|x| x.rule_id == v.rule_id) != Some(v)
+            }
+            EventBody::MetricUpdate(m) => before.metrics.iter().find(|x| x.key == m.key) != Some(m),
+            _ => false,
+        };
+        if changed {
+            if let Err(e) = hub.publish(id, update).await {
+                tracing::warn!(job = %id, error = %e, "a decided version's checks were not streamed");
+                return;
+            }
+        }
+    }
 }
 
 /// The job's state folded over its log up to and including `seq`.

@@ -114,6 +114,38 @@ async fn downloads(server: &TestServer, client: &Client, r: &JobResult) -> (Stri
     (docx_name, texts)
 }
 
+/// What the job's log says now, folded by the reducer (the Processing
+/// page's view): its checks and its score after tailoring.
+async fn streamed(server: &TestServer, client: &Client, job: Uuid) -> (Vec<(String, String)>, f64) {
+    let response = client
+        .get(server.url(&paths::job_snapshot(job)))
+        .send()
+        .await
+        .unwrap();
+    let state: tailor_common::JobState = response.json().await.unwrap();
+    let mut checks: Vec<(String, String)> = state
+        .validations
+        .iter()
+        .map(|v| (v.rule_id.clone(), v.status.as_str().to_string()))
+        .collect();
+    checks.sort();
+    let score = state
+        .metric(tailor_common::metric_keys::MATCH_SCORE_AFTER)
+        .unwrap();
+    (checks, score)
+}
+
+/// The decided result's checks and score, as [`streamed`] gives them.
+fn decided_view(r: &JobResult) -> (Vec<(String, String)>, f64) {
+    let mut checks: Vec<(String, String)> = r
+        .validations
+        .iter()
+        .map(|v| (v.rule_id.clone(), v.status.as_str().to_string()))
+        .collect();
+    checks.sort();
+    (checks, r.score_after.total as f64)
+}
+
 /// The flows on one store: reject, confirm, edit, restore, downloads.
 async fn decisions_follow_through(server: TestServer) {
     let alice = &server.client;
@@ -226,6 +258,12 @@ async fn decisions_follow_through(server: TestServer) {
         total(&confirmed).round().min(100.0)
     );
     assert!(confirmed.score_after.total > dropped.score_after.total);
+    // The new score and checks stream back through the job's log: the
+    // Processing page and a replay say what Review says.
+    assert_eq!(
+        streamed(&server, alice, job).await,
+        decided_view(&confirmed)
+    );
 
     // An edit that adds a number the original does not have is kept and
     // flagged, not blocked.
@@ -247,6 +285,12 @@ async fn decisions_follow_through(server: TestServer) {
     assert!(edited.tailored_text.contains("for 987 clients"));
     assert_eq!(edited.review.flags, vec!["number: 987".to_string()]);
     assert_eq!(evidence(&edited), tailor_common::ValidationStatus::Fail);
+    let (checks, _) = streamed(&server, alice, job).await;
+    assert!(
+        checks.contains(&("evidence".to_string(), "fail".to_string())),
+        "the flagged edit's check is not on the stream: {checks:?}"
+    );
+    assert_eq!(streamed(&server, alice, job).await, decided_view(&edited));
 
     // Back to version 1: the confirmation and the edit are gone, the drop
     // stays; that is version 4, and version 3 can still be downloaded.
@@ -261,6 +305,7 @@ async fn decisions_follow_through(server: TestServer) {
     assert_eq!(restored.tailored_text, dropped.tailored_text);
     assert_eq!(restored.score_after, dropped.score_after);
     assert!(restored.review.flags.is_empty());
+    assert_eq!(streamed(&server, alice, job).await, decided_view(&restored));
     assert_eq!(restored.review.versions.len(), 5);
     // Versions are told in the person's words, not by ids.
     let told: Vec<&str> = restored
@@ -366,6 +411,12 @@ async fn bad_decisions_are_clear_4xx_errors_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(response.status(), 413);
+    // The unread rest of the body ends the connection, and the answer says
+    // so: a pooled client must not send its next request into it.
+    assert_eq!(
+        response.headers().get("connection").map(|v| v.as_bytes()),
+        Some(&b"close"[..])
+    );
     // Nothing was recorded.
     assert_eq!(result(&server, alice, job).await.review.version, 0);
     assert!(server.snapshot(job).await.review.is_empty());

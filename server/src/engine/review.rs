@@ -22,7 +22,9 @@ use super::resume::{Block, Resume, Section, SectionKind};
 use super::skills::find_skills;
 use super::validate::{self, evidence_violations_given, FactKind};
 use super::writing::{self, Edit, EditPlan};
-use super::{render, text, Analysis, Draft, EngineError, NullReporter, Outcome, Plan, Rewrite};
+use super::{
+    render, text, Analysis, Draft, EngineError, Outcome, Plan, RecordingReporter, Rewrite,
+};
 
 /// The decided outcome and what the Review page offers to decide.
 #[derive(Debug, Clone)]
@@ -35,6 +37,10 @@ pub struct Reviewed {
     /// Facts in the person's own words (edits, wordings) that the
     /// original does not support: shown, never blocking.
     pub flags: Vec<String>,
+    /// The checks' and the score's updates for this version, as the
+    /// validating and polishing steps report them on a job's stream
+    /// (`validation_update`, `metric_update`): what a decision streams back.
+    pub updates: Vec<tailor_common::EventBody>,
 }
 
 /// Why a decision cannot be taken on this result.
@@ -309,9 +315,20 @@ pub fn redo(
             .collect(),
     };
     let given: Vec<String> = d.confirmed.iter().map(|c| c.term.clone()).collect();
-    let mut quiet = NullReporter;
-    let checks = super::steps::check::validate_given(a, p, &draft, &given, &mut quiet)?;
-    let outcome = super::polish(a, p, &draft, &checks, &mut quiet)?;
+    let mut heard = RecordingReporter::default();
+    let checks = super::steps::check::validate_given(a, p, &draft, &given, &mut heard)?;
+    let outcome = super::polish(a, p, &draft, &checks, &mut heard)?;
+    let updates = heard
+        .events
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e,
+                tailor_common::EventBody::ValidationUpdate(_)
+                    | tailor_common::EventBody::MetricUpdate(_)
+            )
+        })
+        .collect();
     let flags = own_words_flags(a, &outcome.tailored, d, &given);
     let mut changes = proposed_changes(a, p, rw);
     for c in &mut changes {
@@ -323,6 +340,7 @@ pub fn redo(
         roles: roles(&a.resume),
         confirmed: d.confirmed.clone(),
         flags,
+        updates,
         outcome,
     })
 }
