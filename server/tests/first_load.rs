@@ -169,6 +169,11 @@ async fn pages_name_the_hashed_files_and_are_revalidated() {
                 "{path} names {name}"
             );
         }
+        // The icon is in the page: nothing but the page to ask about again.
+        assert!(
+            html.contains(r#"rel="icon" href="data:image/svg+xml,%3Csvg"#),
+            "{path}: {html}"
+        );
     }
 
     // A file whose name never changes: kept, but asked about each time, and
