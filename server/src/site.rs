@@ -56,6 +56,17 @@ pub fn with_hashed_names(mut options: LeptosOptions) -> LeptosOptions {
     };
     let names = hashed_names(&options, &text);
     let pkg = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    // build-site.sh removes the unhashed names; one that is there was
+    // written by a build that does not hash (cargo-leptos without
+    // hash-files) after it, and the newest build is the one to serve.
+    let unhashed = pkg.join(format!("{}.wasm", options.output_name));
+    if unhashed.is_file() {
+        tracing::warn!(
+            bundle = %unhashed.display(),
+            "an unhashed bundle was built after the hash file was written; serving it"
+        );
+        return options;
+    }
     if names.len() != KINDS.len() || names.iter().any(|name| !pkg.join(name).is_file()) {
         tracing::warn!(
             hash_file = %path.display(),
@@ -212,5 +223,9 @@ mod tests {
         assert!(hashed.hash_files);
         assert!(Path::new(&*hashed.hash_file).is_absolute());
         assert!(!with_hashed_names(options(&site.path().join("elsewhere"))).hash_files);
+
+        // A build that does not hash wrote into the same site afterwards.
+        std::fs::write(site.path().join("pkg/tailor.wasm"), "x").unwrap();
+        assert!(!with_hashed_names(options(site.path())).hash_files);
     }
 }
