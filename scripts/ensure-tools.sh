@@ -3,6 +3,7 @@
 # package registries only, and does nothing slow when it is already there:
 #   - the wasm32-unknown-unknown Rust target
 #   - wasm-bindgen (crate wasm-bindgen-cli) at exactly Cargo.lock's version
+#   - Debian's brotli: the site's files are precompressed at build time
 #   - with `release`: wasm-opt (npm package binaryen) for the release bundle
 #   - with `test`: Debian's chromium, poppler-utils and postgresql (unless
 #     TAILOR_TEST_DATABASE_URL names a server), and end2end/'s npm packages
@@ -43,9 +44,20 @@ if [ "$mode" = release ] && ! command -v wasm-opt >/dev/null 2>&1; then
   npm install --prefix "$tools" --no-audit --no-fund --silent binaryen@132.0.0
 fi
 
+install_debian() { # packages...
+  say "installing Debian packages: $*"
+  local sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
+
+missing=()
+# build-site.sh writes each asset's Brotli form beside it.
+command -v brotli >/dev/null 2>&1 || missing+=(brotli)
+
 if [ "$mode" = test ]; then
   # chromium for the browser tests; pdftotext (poppler-utils) to read the PDFs they download.
-  missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
   # A PostgreSQL server for the shared store's tests, unless one is given.
@@ -56,13 +68,13 @@ if [ "$mode" = test ]; then
   command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
   # openssl makes the test server's TLS certificates.
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-  if [ ${#missing[@]} -gt 0 ]; then
-    say "installing Debian packages: ${missing[*]}"
-    sudo_cmd=""
-    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  install_debian "${missing[@]}"
+fi
+
+if [ "$mode" = test ]; then
   # Playwright drives the system Chromium; it must never download a browser.
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   stamp=end2end/node_modules/.installed-lock

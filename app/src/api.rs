@@ -4,6 +4,41 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use tailor_common::{JobResult, JobState, JobSummary};
 
+/// The server functions' answers in JSON, read as text. Leptos reads a
+/// resource's data from the page with `serde_json::from_str`, and its
+/// default server-function encoding reads the same types with
+/// `from_slice`: two copies of every type's decoder in the browser bundle.
+/// Reading both from text keeps one (server/benches/first-load.md).
+pub struct JsonText;
+
+impl leptos::server_fn::ContentType for JsonText {
+    const CONTENT_TYPE: &'static str = "application/json";
+}
+
+impl leptos::server_fn::FormatType for JsonText {
+    const FORMAT_TYPE: leptos::server_fn::Format = leptos::server_fn::Format::Text;
+}
+
+impl<T: Serialize> leptos::server_fn::Encodes<T> for JsonText {
+    type Error = serde_json::Error;
+
+    fn encode(output: &T) -> Result<leptos::server_fn::Bytes, Self::Error> {
+        serde_json::to_vec(output).map(leptos::server_fn::Bytes::from)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> leptos::server_fn::Decodes<T> for JsonText {
+    type Error = serde_json::Error;
+
+    fn decode(bytes: leptos::server_fn::Bytes) -> Result<T, Self::Error> {
+        let text = std::str::from_utf8(&bytes).map_err(serde::de::Error::custom)?;
+        serde_json::from_str(text)
+    }
+}
+
+/// How the server functions answer: a POST, JSON read as text.
+pub type JsonAnswer = leptos::server_fn::codec::Post<JsonText>;
+
 /// Everything the Processing page needs to render a job and follow it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobView {
@@ -112,7 +147,7 @@ pub struct ModelInfo {
 }
 
 /// The configured model provider, `None` when rewriting stays on this server.
-#[server(endpoint = "model_provider")]
+#[server(endpoint = "model_provider", output = JsonAnswer)]
 pub async fn model_provider() -> Result<Option<ModelInfo>, ServerFnError> {
     let lookup = use_context::<ssr::JobLookup>()
         .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
@@ -120,7 +155,7 @@ pub async fn model_provider() -> Result<Option<ModelInfo>, ServerFnError> {
 }
 
 /// The job's current state, or `None` for an unknown job.
-#[server(endpoint = "job_view")]
+#[server(endpoint = "job_view", output = JsonAnswer)]
 pub async fn load_job(id: String) -> Result<Option<JobView>, ServerFnError> {
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
         return Ok(None);
@@ -139,7 +174,7 @@ pub async fn load_job(id: String) -> Result<Option<JobView>, ServerFnError> {
 }
 
 /// A finished job's result, or `None` if the job is unknown or has none.
-#[server(endpoint = "job_result")]
+#[server(endpoint = "job_result", output = JsonAnswer)]
 pub async fn load_result(id: String) -> Result<Option<ReviewView>, ServerFnError> {
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
         return Ok(None);
@@ -193,7 +228,7 @@ pub struct JobsView {
     pub retention_days: u64,
 }
 
-#[server(endpoint = "job_list")]
+#[server(endpoint = "job_list", output = JsonAnswer)]
 pub async fn load_jobs() -> Result<JobsView, ServerFnError> {
     let lookup = use_context::<ssr::JobLookup>()
         .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;

@@ -10,7 +10,7 @@ pub mod processing_job;
 pub mod recent;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -29,7 +29,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                // In the page itself: a repeat visit then asks the server
+                // about nothing but the page.
+                <link rel="icon" href=favicon() type="image/svg+xml"/>
+                // /pkg/tailor.<hash>.css when the build hashed its files
+                // (server/src/site.rs), else /pkg/tailor.css.
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -41,13 +46,34 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// `public/favicon.svg` as a `data:` URL (the page's CSP allows `data:`
+/// images).
+fn favicon() -> &'static str {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| {
+        let svg = include_str!("../../public/favicon.svg").trim();
+        let mut url = String::from("data:image/svg+xml,");
+        for c in svg.chars() {
+            match c {
+                '"' => url.push('\''),
+                '#' => url.push_str("%23"),
+                '%' => url.push_str("%25"),
+                '<' => url.push_str("%3C"),
+                '>' => url.push_str("%3E"),
+                '\n' | '\r' => url.push(' '),
+                c => url.push(c),
+            }
+        }
+        url
+    })
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     mark_hydrated();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/tailor.css"/>
         <Title text="Tailor"/>
         <Router>
             // rel="external": the browser's own fragment link moves the focus;

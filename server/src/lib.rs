@@ -21,13 +21,22 @@ pub mod outcome;
 pub mod parse_worker;
 pub mod pipeline;
 pub mod routes;
+pub mod site;
 pub mod sse;
 pub mod state;
 pub mod store;
 
 use std::sync::Arc;
 
-use axum::{http::header, middleware, response::IntoResponse, routing::get, Router};
+use axum::{
+    extract::{Request, State},
+    http::header,
+    middleware,
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use futures::future::BoxFuture;
 use leptos::{
     config::LeptosOptions,
     prelude::{provide_context, use_context},
@@ -75,7 +84,7 @@ pub fn build_state(
     });
     hub.store().set_notice_handler(jobs.notice_handler());
     AppState {
-        leptos_options,
+        leptos_options: site::with_hashed_names(leptos_options),
         hub,
         metrics,
         hosts: Arc::new(defences::HostPolicy::from_config(&config)),
@@ -151,12 +160,11 @@ pub fn router(state: AppState) -> Router {
             context.clone(),
             move || shell(leptos_options.clone()),
         )
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        .fallback(static_or_not_found(&state, context))
+        .layer(middleware::map_response(site::html_is_revalidated))
         // The default predicate never compresses text/event-stream: a
-        // compressor would hold events back.
+        // compressor would hold events back. Nor does it compress a file
+        // served in its precompressed form (it has a Content-Encoding).
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal("a request handler panicked".into()).into_response()
@@ -173,6 +181,29 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(defences::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// What no route answers: a file of the site root if there is one, else
+/// the app's own "not found" page.
+fn static_or_not_found(
+    state: &AppState,
+    context: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl Fn(axum::http::Uri, State<AppState>, Request) -> BoxFuture<'static, Response>
+       + Clone
+       + Send
+       + Sync
+       + 'static {
+    let files = site::StaticFiles::new(&state.leptos_options);
+    let not_found = leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell);
+    move |uri, state, request| {
+        let (files, not_found) = (files.clone(), not_found.clone());
+        Box::pin(async move {
+            match files.serve(request).await {
+                Ok(response) => response,
+                Err(request) => not_found(uri, state, request).await,
+            }
+        })
+    }
 }
 
 /// What each page render and server function gets: the job lookup bound to

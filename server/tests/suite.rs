@@ -22,6 +22,7 @@ mod decisions;
 mod evidence_prop;
 mod fanout;
 mod fetch_limits;
+mod first_load;
 mod hostile_files;
 mod instances;
 mod intake;
