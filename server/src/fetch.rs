@@ -31,6 +31,10 @@ pub enum FetchError {
     Refused(String),
     #[error("The job page did not answer within {} seconds. Try again, or paste the posting's text.", TOTAL_TIMEOUT.as_secs())]
     Timeout,
+    /// The host never completed the connection (the connect timeout): a
+    /// whole sentence, as for [`FetchError::Network`].
+    #[error("{0}")]
+    ConnectTimeout(String),
     #[error("The job page is larger than {} MiB.", MAX_PAGE_BYTES / (1024 * 1024))]
     TooLarge,
     #[error("The job page answered with HTTP {0}.")]
@@ -50,7 +54,7 @@ impl FetchError {
         match self {
             FetchError::InvalidUrl(_) => "invalid_job_url",
             FetchError::Refused(_) => "job_url_refused",
-            FetchError::Timeout => "job_url_timeout",
+            FetchError::Timeout | FetchError::ConnectTimeout(_) => "job_url_timeout",
             FetchError::TooLarge => "job_page_too_large",
             FetchError::Http(_) => "job_url_http_error",
             FetchError::Network(_) => "job_url_unreachable",
@@ -61,7 +65,7 @@ impl FetchError {
 
     pub fn retryable(&self) -> bool {
         match self {
-            FetchError::Timeout | FetchError::Network(_) => true,
+            FetchError::Timeout | FetchError::ConnectTimeout(_) | FetchError::Network(_) => true,
             FetchError::Http(status) => *status >= 500 || *status == 429,
             _ => false,
         }
@@ -181,10 +185,17 @@ async fn fetch(
 /// "Could not connect to 127.0.0.1:9 (connection refused). …": reqwest's
 /// own text ("error sending request") names neither the place nor the cause.
 fn unreachable(host: &str, port: u16, e: &reqwest::Error) -> FetchError {
-    FetchError::Network(format!(
+    let said = format!(
         "Could not connect to {host}:{port} ({}). Check the address or paste the posting's text.",
         cause(e)
-    ))
+    );
+    // Only the connect can time out here: the total timeout wraps the
+    // whole fetch and is reported as `Timeout`.
+    if e.is_timeout() {
+        FetchError::ConnectTimeout(said)
+    } else {
+        FetchError::Network(said)
+    }
 }
 
 /// The innermost cause of a request error, in a few plain words.

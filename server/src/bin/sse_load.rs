@@ -319,8 +319,10 @@ fn field(frame: &[u8], name: &[u8]) -> Option<String> {
 
 fn json_number(frame: &[u8], key: &[u8]) -> Option<i64> {
     let at = frame.windows(key.len()).position(|w| w == key)? + key.len();
+    // Python's json.dumps writes `"ts": 1`, serde `"ts":1`.
     let digits: String = frame[at..]
         .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
         .take_while(|b| b.is_ascii_digit())
         .map(|b| *b as char)
         .collect();
