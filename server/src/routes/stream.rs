@@ -19,7 +19,7 @@ use axum::{
     },
     response::{IntoResponse, Response},
 };
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use serde::Deserialize;
 use tailor_common::Envelope;
 use tokio::sync::watch;
@@ -37,10 +37,6 @@ use crate::{
 
 /// The reconnection delay the browser is told to use.
 const RETRY: Duration = Duration::from_millis(1500);
-/// The most frames sent as one write: enough for a pipeline's burst at
-/// a few hundred bytes a frame, small enough that a connection holds
-/// little beyond the shared window.
-const COALESCE_BYTES: usize = 64 * 1024;
 
 #[derive(Debug, Deserialize)]
 pub struct StreamQuery {
@@ -208,25 +204,14 @@ impl Reader {
                 return None;
             }
             if let Some(frame) = self.next_event().await? {
-                self.sent(&frame);
-                // The frames that are ready now (a burst, a catch-up) go out
-                // as one write: a shared frame alone costs each connection a
-                // chunk and a wake-up per event. Bounded, so one body chunk
-                // never holds more than COALESCE_BYTES.
-                let Some(next) = self.ready_frame() else {
-                    return Some(frame.bytes);
-                };
-                let mut batch = BytesMut::with_capacity(COALESCE_BYTES.min(frame.bytes.len() * 8));
-                batch.extend_from_slice(&frame.bytes);
-                let mut next = Some(next);
-                while let Some(frame) = next.take() {
-                    self.sent(&frame);
-                    batch.extend_from_slice(&frame.bytes);
-                    if batch.len() < COALESCE_BYTES {
-                        next = self.ready_frame();
-                    }
+                if self.live {
+                    let age_ms = now_ms() - frame.ts;
+                    self.hub.metrics().delivered(age_ms as f64 / 1000.0);
                 }
-                return Some(batch.freeze());
+                self.cursor = frame.seq;
+                self.finished = frame.done;
+                self.idle = false;
+                return Some(frame.bytes);
             }
             // Caught up: what arrives from now on is live.
             self.live = true;
@@ -255,36 +240,6 @@ impl Reader {
                     return Some(sse::event(&draft));
                 }
             }
-        }
-    }
-
-    /// Books a frame as sent: the cursor, the ending, the delivery metric.
-    fn sent(&mut self, frame: &Frame) {
-        if self.live {
-            let age_ms = now_ms() - frame.ts;
-            self.hub.metrics().delivered(age_ms as f64 / 1000.0);
-        }
-        self.cursor = frame.seq;
-        self.finished = frame.done;
-        self.idle = false;
-    }
-
-    /// The frame after the cursor if it is at hand without waiting (the
-    /// store page read already, or the window); `None` after the last.
-    fn ready_frame(&mut self) -> Option<Frame> {
-        if self.finished {
-            return None;
-        }
-        if let Some(frame) = self.page.pop_front() {
-            self.from_store += 1;
-            return Some(frame);
-        }
-        match self.frames.lookup(self.cursor) {
-            Lookup::Hit(frame) => {
-                self.from_window += 1;
-                Some(frame)
-            }
-            Lookup::CaughtUp | Lookup::Behind => None,
         }
     }
 
