@@ -257,7 +257,9 @@ async fn a_host_that_does_not_connect_fails_the_job_after_5_s() {
     let error = error_of(&events).expect("an error");
     assert_eq!(error.code, "job_url_timeout", "{error:?}");
     assert!(
-        error.message.contains(&format!("Could not connect to {addr}"))
+        error
+            .message
+            .contains(&format!("Could not connect to {addr}"))
             && error.message.contains("did not answer in time"),
         "{error:?}"
     );
