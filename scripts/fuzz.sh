@@ -43,10 +43,15 @@ cargo +nightly fuzz build --fuzz-dir fuzz -s none
 status=0
 for t in "${targets[@]}"; do
   echo "==> fuzzing $t for ${secs}s"
-  if ! cargo +nightly fuzz run --fuzz-dir fuzz -s none "$t" "$work/$t" -- \
+  # The whole log is kept: a finding's panic message comes before the
+  # harness's own lines.
+  if cargo +nightly fuzz run --fuzz-dir fuzz -s none "$t" "$work/$t" -- \
       -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
-      -print_final_stats=1 2>&1 | tail -25; then
-    echo "!!! $t: a finding, saved under fuzz/artifacts/$t/" >&2
+      -print_final_stats=1 >"target/fuzz-$t.log" 2>&1; then
+    tail -8 "target/fuzz-$t.log"
+  else
+    grep -m1 -B2 -A12 "panicked\|ERROR: libFuzzer" "target/fuzz-$t.log" || tail -40 "target/fuzz-$t.log"
+    echo "!!! $t: a finding, saved under fuzz/artifacts/$t/ (whole log: target/fuzz-$t.log)" >&2
     status=1
   fi
 done

@@ -9,6 +9,7 @@ use tailor_server::engine::{run_all, JobInput, NullReporter, ResumeInput};
 mod common;
 
 fuzz_target!(|bytes: &[u8]| {
+    common::only_escaping_panics_are_findings();
     let page = String::from_utf8_lossy(bytes).into_owned();
     let resume = ResumeInput {
         file_name: Some("resume.txt".into()),

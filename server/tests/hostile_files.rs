@@ -435,3 +435,22 @@ async fn hostile_files_end_their_own_job_and_nothing_else() {
     assert!(frames.iter().any(|f| f.event.as_deref() == Some("done")
         && f.data.as_deref().is_some_and(|d| d.contains("completed"))));
 }
+
+/// The fuzzer's first finding (`scripts/fuzz.sh`, `fuzz/RESULTS.md`): a
+/// 25 KB PDF whose content stream has an operator with the wrong number of
+/// operands trips an assertion inside pdf-extract 0.12. Tailor's reader
+/// catches it in the process and answers, with text or a typed error; in
+/// the server this runs in a parse worker besides.
+#[test]
+fn a_pdf_that_trips_an_assertion_in_the_parser_crate_gets_an_answer() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/fuzz/pdf-extract-operand-assert.pdf"
+    );
+    let input = tailor_server::engine::ResumeInput {
+        file_name: Some("found-by-fuzzing.pdf".into()),
+        bytes: std::fs::read(path).unwrap(),
+    };
+    let answer = std::panic::catch_unwind(|| tailor_server::engine::read_resume(&input));
+    assert!(answer.is_ok(), "a panic escaped Tailor's PDF reader");
+}
