@@ -162,6 +162,21 @@ pub async fn authorize(
     Err(ApiError::JobNotFound)
 }
 
+/// A job's stored inputs, for its owner only (a share link is not enough):
+/// `None` for anyone else, as for a job that does not exist. What "run
+/// again" starts from, in the page and in the start route.
+pub async fn owned_inputs(
+    app: &AppState,
+    viewer: &Viewer,
+    job_id: Uuid,
+) -> Result<Option<crate::store::JobInputs>, ApiError> {
+    match authorize(app, viewer, job_id, Need::Own).await {
+        Ok(_) => Ok(app.hub.store().inputs(job_id).await?),
+        Err(ApiError::JobNotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// With `--adopt-unowned`: the jobs from before owners existed become the
 /// viewer's. The first to look takes them all; the store does it atomically.
 pub async fn adopt(app: &AppState, viewer: &Viewer) -> Result<(), ApiError> {

@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use std::{io::Read, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use common::{browser, job_body, start_job_at, TestServer};
 use reqwest::Client;
@@ -68,22 +68,6 @@ async fn download(server: &TestServer, client: &Client, url: &str) -> (String, V
     (name, response.bytes().await.unwrap().to_vec())
 }
 
-/// The text of a DOCX: `word/document.xml`, one line per paragraph.
-fn docx_text(bytes: &[u8]) -> String {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-    let mut xml = String::new();
-    z.by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut xml)
-        .unwrap();
-    let xml = xml.replace("</w:p>", "\n");
-    let tags = regex::Regex::new(r"<[^>]*>").unwrap();
-    tags.replace_all(&xml, "")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
-
 /// The text of a PDF, read back by Tailor's own reader.
 fn pdf_text(bytes: &[u8]) -> String {
     let (text, _) = tailor_server::engine::resume::pdf::pdf_to_text_pages(bytes).unwrap();
@@ -104,7 +88,7 @@ async fn downloads(server: &TestServer, client: &Client, r: &JobResult) -> (Stri
         texts.push(match d.format.as_str() {
             "docx" => {
                 docx_name = name;
-                words(&docx_text(&bytes))
+                words(&common::docx_text(&bytes))
             }
             "pdf" => pdf_text(&bytes),
             _ => words(&String::from_utf8(bytes).unwrap()),

@@ -36,21 +36,9 @@ async fn start_json(server: &TestServer, body: &Value) -> (u16, Value) {
 
 /// POSTs a multipart start with the resume as a file.
 async fn start_file(server: &TestServer, name: &str, bytes: Vec<u8>, job: &str) -> (u16, Value) {
-    let form = reqwest::multipart::Form::new()
-        .part(
-            "resume",
-            reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
-        )
-        .text("job_text", job.to_string());
-    let response = server
-        .client
-        .post(server.url("/api/pipeline/start"))
-        .multipart(form)
-        .send()
+    server
+        .start_form(common::resume_form(name, bytes, job))
         .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
 }
 
 fn code(body: &Value) -> &str {

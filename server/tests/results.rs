@@ -25,21 +25,10 @@ async fn upload(
     bytes: Vec<u8>,
     job_text: &str,
 ) -> uuid::Uuid {
-    let form = reqwest::multipart::Form::new()
-        .part(
-            "resume",
-            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
-        )
-        .text("job_text", job_text.to_string());
-    let response = server
-        .client
-        .post(server.url("/api/pipeline/start"))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201);
-    let body: serde_json::Value = response.json().await.unwrap();
+    let (status, body) = server
+        .start_form(common::resume_form(file_name, bytes, job_text))
+        .await;
+    assert_eq!(status, 201);
     body["job_id"].as_str().unwrap().parse().unwrap()
 }
 

@@ -13,15 +13,8 @@ use uuid::Uuid;
 
 /// Starts a job from a multipart form and sees it to its end.
 async fn run(server: &TestServer, form: Form) -> Uuid {
-    let response = server
-        .client
-        .post(server.url(paths::START))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 201, "{:?}", response.text().await);
-    let started: Value = response.json().await.unwrap();
+    let (status, started) = server.start_form(form).await;
+    assert_eq!(status, 201, "{started}");
     let job: Uuid = started["job_id"].as_str().unwrap().parse().unwrap();
     let (status, frames) = server.read_stream(job, "", None).await;
     assert_eq!(status, 200);
@@ -30,6 +23,12 @@ async fn run(server: &TestServer, form: Form) -> Uuid {
         "the job did not end"
     );
     job
+}
+
+/// A page's HTML, as this browser gets it.
+async fn page(server: &TestServer, path: &str) -> String {
+    let response = server.client.get(server.url(path)).send().await.unwrap();
+    response.text().await.unwrap()
 }
 
 async fn original_text(server: &TestServer, job: Uuid) -> String {
@@ -52,15 +51,7 @@ async fn a_new_job_reuses_the_earlier_file_unless_a_new_resume_is_given() {
 
     // The run-again page: the earlier posting filled in, the file named,
     // and the job id the form sends back.
-    let html = server
-        .client
-        .get(server.url(&paths::run_again_page(first)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&server, &paths::run_again_page(first)).await;
     assert!(
         html.contains("my cv.docx"),
         "the page does not name the file"
@@ -115,15 +106,7 @@ async fn a_new_job_reuses_the_earlier_file_unless_a_new_resume_is_given() {
     )
     .await;
     assert_eq!(original_text(&server, fourth).await, third_text);
-    let html = server
-        .client
-        .get(server.url(&paths::run_again_page(third)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = page(&server, &paths::run_again_page(third)).await;
     assert!(
         html.contains(first_line.trim()),
         "the pasted resume is not refilled"

@@ -9,8 +9,6 @@ use crate::common;
 
 use crate::oracle;
 
-use std::io::Read as _;
-
 use oracle::{Finding, Kind, Original};
 use tailor_server::engine::resume::Resume;
 use tailor_server::engine::{self, render, validate, JobInput, Outcome, ResumeInput};
@@ -46,31 +44,13 @@ fn original_text(resume: &str, o: &Outcome) -> String {
     }
 }
 
-/// The text of a DOCX: `word/document.xml`, one line per paragraph.
-fn docx_text(bytes: &[u8]) -> String {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-    let mut xml = String::new();
-    z.by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut xml)
-        .unwrap();
-    let xml = xml.replace("</w:p>", "\n").replace("<w:tab/>", "\t");
-    let tags = regex::Regex::new(r"<[^>]*>").unwrap();
-    tags.replace_all(&xml, "")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-}
-
 /// Every output format as text.
 fn formats(o: &Outcome) -> Vec<(&'static str, String)> {
     let pdf = engine::render_pdf(o);
     vec![
         ("md", engine::render_markdown(o)),
         ("txt", engine::render_text(o)),
-        ("docx", docx_text(&engine::render_docx(o))),
+        ("docx", common::docx_text(&engine::render_docx(o))),
         (
             "pdf",
             engine::resume::pdf::pdf_to_text_pages(&pdf)

@@ -9,7 +9,6 @@ use crate::common;
 use crate::oracle;
 use crate::scripted_llm;
 
-use std::io::Read as _;
 use std::time::Duration;
 
 use axum::{extract::Path as UrlPath, routing::get, Router};
@@ -34,23 +33,6 @@ async fn posting_server() -> String {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{addr}")
-}
-
-fn docx_text(bytes: &[u8]) -> String {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-    let mut xml = String::new();
-    z.by_name("word/document.xml")
-        .expect("word/document.xml")
-        .read_to_string(&mut xml)
-        .unwrap();
-    let xml = xml.replace("</w:p>", "\n").replace("<w:tab/>", "\t");
-    let tags = regex::Regex::new(r"<[^>]*>").unwrap();
-    tags.replace_all(&xml, "")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
 }
 
 struct Audit {
@@ -134,7 +116,7 @@ async fn audit(script: Script) -> Audit {
                 .await
                 .unwrap();
             let text = match format {
-                "docx" => docx_text(&body),
+                "docx" => common::docx_text(&body),
                 "pdf" => {
                     tailor_server::engine::resume::pdf::pdf_to_text_pages(&body)
                         .expect("the PDF reads back")

@@ -52,22 +52,13 @@ async fn an_oversized_resume_names_the_limit_the_page_states() {
     // Just over the file limit (a 400 from the form check) and over the
     // whole body's limit (a 413 before the form is read): the same limit.
     for size in [MAX_RESUME_BYTES + 1, MAX_BODY_BYTES + 1] {
-        let form = reqwest::multipart::Form::new()
-            .part(
-                "resume",
-                reqwest::multipart::Part::bytes(vec![b'a'; size]).file_name("cv.txt"),
-            )
-            .text("job_text", "Data analyst. Requirements: SQL.");
-        let response = server
-            .client
-            .post(server.url("/api/pipeline/start"))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        let status = response.status().as_u16();
+        let form = common::resume_form(
+            "cv.txt",
+            vec![b'a'; size],
+            "Data analyst. Requirements: SQL.",
+        );
+        let (status, body) = server.start_form(form).await;
         assert!(status == 400 || status == 413, "{status}");
-        let body: serde_json::Value = response.json().await.unwrap();
         let message = body["error"]["message"].as_str().unwrap();
         assert!(
             message.starts_with(&format!(

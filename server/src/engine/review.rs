@@ -144,7 +144,7 @@ pub fn proposed_changes(a: &Analysis, p: &Plan, rw: &[Rewrite]) -> Vec<ReviewCha
 /// a dropped change left different, keeps its own words.
 fn apply_rewrites(r: &mut Resume, rw: &[Rewrite], d: &Decisions) -> Vec<Edit> {
     let mut edits = Vec::new();
-    for kept in rw.iter().filter(|x| !d.rejected.contains(&x.id)) {
+    for kept in kept_rewrites(rw, d) {
         if let Some(line) = rewritable_lines(r).find(|l| l.as_str() == kept.original) {
             *line = kept.value.clone();
             edits.push(Edit {
@@ -157,6 +157,11 @@ fn apply_rewrites(r: &mut Resume, rw: &[Rewrite], d: &Decisions) -> Vec<Edit> {
         }
     }
     edits
+}
+
+/// The model's rewrites the person did not drop.
+fn kept_rewrites<'r>(rw: &'r [Rewrite], d: &'r Decisions) -> impl Iterator<Item = &'r Rewrite> {
+    rw.iter().filter(|x| !d.rejected.contains(&x.id))
 }
 
 /// The lines a model may rewrite: summary paragraphs and the bullets of
@@ -229,9 +234,8 @@ pub fn editable_lines(a: &Analysis, p: &Plan, rw: &[Rewrite], d: &Decisions) -> 
     let mut out = Vec::new();
     let mut push = |id: String, section: &str, role: Option<String>, proposed: &str| {
         let edited = d.edits.get(&id).cloned();
-        let proposed = rw
-            .iter()
-            .find(|x| x.original == proposed && !d.rejected.contains(&x.id))
+        let proposed = kept_rewrites(rw, d)
+            .find(|x| x.original == proposed)
             .map_or(proposed, |x| x.value.as_str());
         out.push(EditableLine {
             id,
@@ -308,11 +312,7 @@ pub fn redo(
         resume,
         edits,
         diffs,
-        rewrites: rw
-            .iter()
-            .filter(|x| !d.rejected.contains(&x.id))
-            .cloned()
-            .collect(),
+        rewrites: kept_rewrites(rw, d).cloned().collect(),
     };
     let given: Vec<String> = d.confirmed.iter().map(|c| c.term.clone()).collect();
     let mut heard = RecordingReporter::default();

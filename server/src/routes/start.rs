@@ -13,7 +13,7 @@ use serde::Deserialize;
 use tailor_common::{PreviewResponse, StartResponse};
 
 use crate::{
-    access::{authorize, Need, Viewer},
+    access::{owned_inputs, Viewer},
     error::ApiError,
     state::AppState,
     store::{JobInputs, ResumeUpload},
@@ -106,12 +106,7 @@ async fn earlier_resume(
         )
     };
     let job_id = uuid::Uuid::parse_str(from.trim()).map_err(|_| gone())?;
-    match authorize(app, viewer, job_id, Need::Own).await {
-        Ok(_) => {}
-        Err(ApiError::JobNotFound) => return Err(gone()),
-        Err(e) => return Err(e),
-    }
-    let earlier = app.hub.store().inputs(job_id).await?.ok_or_else(gone)?;
+    let earlier = owned_inputs(app, viewer, job_id).await?.ok_or_else(gone)?;
     // A pasted resume was stored as its text, without a file name.
     match earlier.resume.file_name {
         Some(_) => raw.resume_file = Some(earlier.resume),

@@ -2,7 +2,7 @@
 //! real sockets (streams, shutdown), plus helpers to read SSE frames.
 #![allow(dead_code)]
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{io::Read as _, net::SocketAddr, sync::Arc, time::Duration};
 
 use leptos::config::LeptosOptions;
 use tailor_server::{
@@ -231,6 +231,23 @@ impl TestServer {
         self.get_json(&format!("/api/jobs/{job}/snapshot")).await
     }
 
+    /// POSTs a multipart start form: the status and the JSON answer
+    /// (`Null` when the answer is not JSON).
+    pub async fn start_form(&self, form: reqwest::multipart::Form) -> (u16, serde_json::Value) {
+        let response = self
+            .client
+            .post(self.url(tailor_common::paths::START))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
     pub async fn start_job(&self, body: serde_json::Value) -> uuid::Uuid {
         start_job_at(&self.client, &self.url(""), &body).await
     }
@@ -253,6 +270,16 @@ impl TestServer {
         let text = response.text().await.unwrap();
         (status, parse_frames(&text))
     }
+}
+
+/// The upload form with the resume as a file and the posting as text.
+pub fn resume_form(file_name: &str, bytes: Vec<u8>, job_text: &str) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .part(
+            "resume",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+        )
+        .text("job_text", job_text.to_string())
 }
 
 /// A client that keeps cookies as a browser does: the jobs it starts are its
@@ -534,3 +561,22 @@ pub fn docx_package(parts: &[(&str, Vec<u8>)], level: i64) -> Vec<u8> {
 
 /// `[Content_Types].xml` naming `word/document.xml` the main document.
 pub const DOCX_CONTENT_TYPES: &str = r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+
+/// The text of a DOCX: `word/document.xml`, one line per paragraph, tabs
+/// kept, entities decoded.
+pub fn docx_text(bytes: &[u8]) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut xml = String::new();
+    z.by_name("word/document.xml")
+        .expect("word/document.xml")
+        .read_to_string(&mut xml)
+        .unwrap();
+    let xml = xml.replace("</w:p>", "\n").replace("<w:tab/>", "\t");
+    let tags = regex::Regex::new(r"<[^>]*>").unwrap();
+    tags.replace_all(&xml, "")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
