@@ -1,6 +1,8 @@
 """The reading matrix: every generated PDF (and the corpus PDFs) read by
-Tailor's old reader (pdf-extract's plain text), its positional reader, and
-poppler's pdftotext (with and without -layout) as the reference.
+Tailor's old reader (pdf-extract's plain text), its positional reader,
+pdf_oxide (a maintained Rust reader, through its PyPI wheel, which wraps the
+same Rust core as the crate) and poppler's pdftotext (with and without
+-layout) as the reference.
 
 Usage: bench.py OUTDIR PDF_READ_BINARY [CORPUS_DIR] > table.md
 """
@@ -20,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from resumes import RESUMES, SHY
 
 PRODUCERS = ["chromium", "weasyprint", "fpdf2"]
-READERS = ["old", "new", "pdftotext", "pdftotext-layout"]
+READERS = ["old", "new", "pdf_oxide", "pdftotext", "pdftotext-layout"]
 
 
 def norm(s):
@@ -140,6 +142,23 @@ def run_pdftotext(path, layout):
     return out, statistics.median(times)
 
 
+def read_oxide(path):
+    """pdf_oxide's page text (its own reading order and column detection),
+    the median time of 3 runs (open + every page), and its spans as layout
+    lines for the bold/heading scores."""
+    import pdf_oxide
+
+    times, text = [], ""
+    for _ in range(3):
+        t0 = time.perf_counter()
+        doc = pdf_oxide.PdfDocument(path)
+        text = "\n".join(doc.extract_text(i) for i in range(doc.page_count()))
+        times.append((time.perf_counter() - t0) * 1000)
+    lines = [dict(text=s.text, size=round(s.font_size, 1), bold=bool(s.is_bold))
+             for i in range(doc.page_count()) for s in doc.extract_spans(i)]
+    return text, statistics.median(times), dict(lines=lines)
+
+
 def read_all(binary, paths):
     env = dict(os.environ, PDF_READ_RUNS=os.environ.get("PDF_READ_RUNS", "5"))
     out = subprocess.run([binary] + paths, capture_output=True, text=True, env=env, check=True).stdout
@@ -171,13 +190,16 @@ def main():
             pt, pt_ms = run_pdftotext(path, False)
             ptl, ptl_ms = run_pdftotext(path, True)
             pages = max(1, d["pages"])
+            ox, ox_ms, ox_layout = read_oxide(path)
             texts = {"old": (text_of(d["old"]), d["ms_old"]), "new": (text_of(d["new"]), d["ms_new"]),
-                     "pdftotext": (pt, pt_ms), "pdftotext-layout": (ptl, ptl_ms)}
+                     "pdf_oxide": (ox, ox_ms), "pdftotext": (pt, pt_ms), "pdftotext-layout": (ptl, ptl_ms)}
             for rd, (t, ms) in texts.items():
                 ok, n, missing = facts_ok(truth, t)
                 bold = head = None
                 if rd == "new" and isinstance(d["layout"], dict) and "Ok" in d["layout"]:
                     bold, head = style_scores(r, d["layout"]["Ok"])
+                elif rd == "pdf_oxide":
+                    bold, head = style_scores(r, ox_layout)
                 row = dict(doc=r["id"], producer=p, reader=rd, cer=cer(truth, t), wer=wer(truth, t),
                            facts=f"{ok}/{n}", missing=missing, order=order_ok(tlines, t),
                            bold=bold, head=head, ms_page=ms / pages)
@@ -217,7 +239,9 @@ def main():
             d = ours[path]
             ref, _ = run_pdftotext(path, False)
             pages = max(1, d["pages"])
-            for rd, t, ms in [("old", text_of(d["old"]), d["ms_old"]), ("new", text_of(d["new"]), d["ms_new"])]:
+            ox, ox_ms, _ = read_oxide(path)
+            for rd, t, ms in [("old", text_of(d["old"]), d["ms_old"]), ("new", text_of(d["new"]), d["ms_new"]),
+                              ("pdf_oxide", ox, ox_ms)]:
                 print(f"| {os.path.basename(path)} | {rd} | {pct(cer(ref, t))} | {pct(wer(ref, t))} | {ms / pages:.1f} |")
 
 

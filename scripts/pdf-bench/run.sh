@@ -9,12 +9,13 @@ VENV=target/pdf-bench/venv
 OUT=target/pdf-bench/out
 if [ ! -x "$VENV/bin/python" ]; then
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q 'weasyprint==70.0' 'fpdf2==2.8.9' 'rapidfuzz>=3'
+  "$VENV/bin/pip" install -q 'weasyprint==70.0' 'fpdf2==2.8.9' 'rapidfuzz>=3' 'pdf-oxide==0.3.78'
 fi
-cargo build -q -p tailor-server --example pdf_read
+# Release profile: the times per page are the server's, not a debug build's.
+cargo build --release -q -p tailor-server --example pdf_read
 (cd scripts/pdf-bench && "../../$VENV/bin/python" generate.py "../../$OUT")
 TABLE=$(cd scripts/pdf-bench && PDF_READ_RUNS="${PDF_READ_RUNS:-5}" "../../$VENV/bin/python" bench.py \
-  "../../$OUT" ../../target/debug/examples/pdf_read ../../server/tests/fixtures/corpus/resumes)
+  "../../$OUT" ../../target/release/examples/pdf_read ../../server/tests/fixtures/corpus/resumes)
 MD=server/benches/pdf-reading.md
 python3 - "$MD" "$TABLE" <<'PY'
 import sys

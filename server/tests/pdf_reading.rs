@@ -69,6 +69,7 @@ const SET: &[(&str, &str)] = &[
     ("pdf/r3_unicode.fpdf2.pdf", "pdf/r3_unicode.truth.txt"),
     ("pdf/r4_twopage.weasyprint.pdf", "pdf/r4_twopage.truth.txt"),
     ("pdf/r5_hyphen.chromium.pdf", "pdf/r5_hyphen.truth.txt"),
+    ("pdf/r6_heldout.weasyprint.pdf", "pdf/r6_heldout.truth.txt"),
 ];
 
 #[test]
@@ -94,6 +95,18 @@ fn character_error_rate_and_facts_on_known_texts() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn cells_side_by_side_that_both_wrap_are_read_whole() {
+    // r6's education row: the degree wraps ("… Lyon" / "2") beside its
+    // dates ("2016 –" / "2018"), a few points apart.
+    let (text, _) = pdf_to_text_pages(&read_fixture("pdf/r6_heldout.weasyprint.pdf")).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l == "MA Interaction Design, Université Lumière Lyon 2 | 2016 – 2018"),
+        "{text}"
+    );
 }
 
 /// The index of the first line containing `needle`.

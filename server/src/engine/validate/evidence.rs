@@ -68,6 +68,61 @@ fn in_one_line(o: &Facts, phrase: &str) -> bool {
             .any(|l| want.iter().all(|w| l.contains(w)))
 }
 
+/// How the original supports a skill the tailored resume states: the first
+/// of these ways that holds. Written the job's way or the lexicon's way, a
+/// skill is supported when the original has it under any of its names, in
+/// any context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkillSupport {
+    /// The lexicon read it in the original, under any of its names.
+    Read,
+    /// A run of the original's words has it as its canonical form ("AWS"
+    /// inside "AWS Lambda").
+    InContext,
+    /// The original writes it as the tailored resume does.
+    WrittenSo,
+    /// The original writes its canonical name.
+    WrittenCanonically,
+    /// The same words, inflected ("product strategy" for "product
+    /// strategies").
+    Inflected,
+    /// All its words in one line of the original ("Developing product
+    /// strategies" for "product development").
+    InOneLine,
+    /// The person confirmed having it on the Review page.
+    Given,
+}
+
+/// See [`SkillSupport`]; `None` when the original does not support it.
+pub fn skill_support(
+    o: &Facts,
+    canon: &str,
+    surface: &str,
+    given: &[String],
+) -> Option<SkillSupport> {
+    use SkillSupport::*;
+    let holds = |way| match way {
+        Read => o.skills.contains_key(canon),
+        InContext => o.grams.contains(canon),
+        WrittenSo => written(o, surface),
+        WrittenCanonically => written(o, canon),
+        Inflected => o.stems.contains(&stems_of(surface)),
+        InOneLine => in_one_line(o, surface),
+        Given => crate::engine::review::is_given(surface, given),
+    };
+    [
+        Read,
+        InContext,
+        WrittenSo,
+        WrittenCanonically,
+        Inflected,
+        InOneLine,
+        Given,
+    ]
+    .into_iter()
+    .find(|&way| holds(way))
+}
+
 /// Check the tailored resume's facts against the original: `source` is the
 /// original as the user wrote it (the file's text), `original` as the engine
 /// read it (its roles' dates measure years claims). `today` is what "Present"
@@ -118,17 +173,7 @@ pub fn violations_against(
         }
     };
     for (canon, surface) in &t.skills {
-        // Written the job's way or the lexicon's way, a skill is supported when
-        // the original has it under any of its names, in any context.
-        let ok = o.skills.contains_key(canon)
-            || o.grams.contains(canon)
-            || written(o, surface)
-            || written(o, canon)
-            // "product strategy" for "product strategies": the same words, inflected.
-            || o.stems.contains(&stems_of(surface))
-            || in_one_line(o, surface)
-            || crate::engine::review::is_given(surface, given);
-        if !ok {
+        if skill_support(o, canon, surface, given).is_none() {
             push(FactKind::Skill, surface);
         }
     }
@@ -330,6 +375,149 @@ mod tests {
             TODAY,
         );
         assert_eq!(kinds(&v), vec![FactKind::Years]);
+    }
+
+    #[test]
+    fn each_way_a_skill_is_supported_holds_on_its_own() {
+        use SkillSupport::*;
+        // (a bullet of the original, the tailored skill line, the skill,
+        // the first way the original supports it). Each case holds by its
+        // way alone, so losing any one way shows here.
+        let cases = [
+            (
+                "Skills: JS, Postgres",
+                "Skills: JavaScript",
+                "javascript",
+                Some(Read),
+            ),
+            (
+                "Built LLM-powered search",
+                "Skills: LLM",
+                "llm",
+                Some(InContext),
+            ),
+            (
+                "Ran machine-learning pipelines",
+                "Skills: machine learning",
+                "machine learning",
+                Some(WrittenSo),
+            ),
+            (
+                "Ran machine-learning pipelines",
+                "Skills: ML",
+                "ml",
+                Some(WrittenCanonically),
+            ),
+            (
+                "Owned product strategies for search",
+                "Skills: product strategy",
+                "product strategy",
+                Some(Inflected),
+            ),
+            (
+                "Developing product strategies for search",
+                "Skills: product development",
+                "product development",
+                Some(InOneLine),
+            ),
+            (
+                "Presented to executives",
+                "Skills: Kubernetes",
+                "kubernetes",
+                Some(Given),
+            ),
+            // Not supported: ML is not inside LLM; the words of "product
+            // development" are in two lines; Kubernetes given, Terraform not.
+            ("Built LLM-powered search", "Skills: ML", "ml", None),
+            (
+                "Developing search\n- Product strategies",
+                "Skills: product development",
+                "product development",
+                None,
+            ),
+            (
+                "Presented to executives",
+                "Skills: Terraform",
+                "terraform",
+                None,
+            ),
+        ];
+        let resume = |bullet: &str| {
+            parse_text(&format!(
+                "Ann Lee\nann@example.org\n\nExperience\nEngineer | Acme | 2019 - 2021\n- {bullet}\n"
+            ))
+        };
+        let given = ["Kubernetes".to_string()];
+        for (bullet, line, skill, want) in cases {
+            let o = resume(bullet);
+            let of = facts(&o, Some(&src(&o)));
+            let tf = facts(&resume(line), None);
+            let found: Vec<_> = tf
+                .skills
+                .iter()
+                .map(|(canon, surface)| {
+                    (surface.as_str(), skill_support(&of, canon, surface, &given))
+                })
+                .collect();
+            assert_eq!(found, vec![(skill, want)], "{bullet:?} for {line:?}");
+            // The rule itself agrees: a violation exactly when unsupported.
+            let v = violations_against(&of, 2, &resume(line), &given);
+            assert_eq!(
+                v.is_empty(),
+                want.is_some(),
+                "{bullet:?} for {line:?}: {v:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_lone_year_or_month_must_be_the_originals() {
+        let o = original();
+        // The original has 2018, 2020, 2021 (and Jan 2021), never 2016 or
+        // Jan 2018.
+        for (b, bad) in [
+            ("Shipped the search revamp in 2016", Some("2016")),
+            ("Shipped the search revamp in Jan 2018", Some("2018-01")),
+            ("Shipped the search revamp in 2020", None),
+            ("Shipped the search revamp in Jan 2021", None),
+        ] {
+            let v = evidence_violations(&o, &src(&o), &with_bullet(&o, b), TODAY);
+            let got: Vec<String> = v.iter().map(|x| x.to_string()).collect();
+            let want: Vec<String> = bad.iter().map(|d| format!("date: {d}")).collect();
+            assert_eq!(got, want, "{b}");
+        }
+    }
+
+    #[test]
+    fn a_degree_is_the_originals_in_another_form_or_cut_by_a_line_break() {
+        let with_degree = |line: &str| {
+            parse_text(&format!(
+                "Ann Lee\nann@example.org\n\nExperience\nEngineer | Acme | 2019 - 2021\n- Built things\n\nEducation\n{line}\n"
+            ))
+        };
+        for (original, tailored, ok) in [
+            // The same family written out, and a field cut short on either side.
+            (
+                "BS Computer Science, Lakeside University",
+                "Bachelor of Science in Computer Science",
+                true,
+            ),
+            (
+                "BS Computer Science and Engineering",
+                "BS Computer Science",
+                true,
+            ),
+            ("BS Computer", "BS Computer Science", true),
+            ("BS Computer Science", "BS", true),
+            // Another field, another level.
+            ("BS Computer Science", "BS Physics", false),
+            ("BS Computer Science", "MS Computer Science", false),
+        ] {
+            let o = with_degree(original);
+            let text = resume_lines(&o).join("\n");
+            let v = evidence_violations(&o, &text, &with_degree(tailored), TODAY);
+            assert_eq!(v.is_empty(), ok, "{original:?} → {tailored:?}: {v:?}");
+        }
     }
 
     #[test]

@@ -52,7 +52,36 @@ struct Segment {
     size: f64,
     bold: bool,
     text: String,
+    /// Where its words start after a wider than usual gap: the places it
+    /// may be split at when a cell boundary lines up with the next row.
+    wide_starts: Vec<WordStart>,
+    /// Its inked glyphs and how many of them are bold.
+    inked: usize,
+    bold_glyphs: usize,
 }
+
+/// A word start inside a segment, after a gap wider than the row's usual
+/// word gap.
+#[derive(Debug, Clone)]
+struct WordStart {
+    /// Byte offset in the segment's text.
+    byte: usize,
+    x: f64,
+    /// Where the word before it ends.
+    prev_end: f64,
+    /// Inked and bold glyphs before it, so each part's weight can be
+    /// recomputed when the segment is split here.
+    inked_before: usize,
+    bold_before: usize,
+    /// The word's first glyph is bold.
+    bold: bool,
+}
+
+/// A gap this many times the row's usual word gap may be a cell boundary
+/// (a title's last word and the date beside it), if something lines up
+/// with the word after it on the next row. Word gaps within a line are
+/// equal (a justified line stretches them all alike).
+const CELL_GAP_RATIO: f64 = 1.15;
 
 impl Segment {
     fn is_blank(&self) -> bool {
@@ -68,8 +97,12 @@ pub fn assemble(pages: &[Page]) -> PdfLayout {
     for (i, segs) in per_page.into_iter().enumerate() {
         let ordered = reading_order(segs);
         for flow in ordered {
-            for mut row in rows_of(flow) {
+            let mut rows = rows_of(flow);
+            for row in &mut rows {
                 row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            }
+            join_wrapped_cells(&mut rows);
+            for row in rows {
                 for s in row {
                     lines.push(PdfLine {
                         page: i + 1,
@@ -151,7 +184,7 @@ fn page_segments(page: &Page) -> Vec<Segment> {
             _ => rows.push(vec![g]),
         }
     }
-    rows.into_iter().flat_map(row_segments).collect()
+    split_at_aligned_cells(rows.into_iter().flat_map(row_segments).collect())
 }
 
 fn row_baseline(row: &[&Glyph]) -> f64 {
@@ -267,7 +300,11 @@ fn row_segments(mut row: Vec<&Glyph>) -> Vec<Segment> {
     let mut text = String::new();
     let mut gi = 0;
     let mut pending_space = false;
-    let flush = |cur: &mut Vec<&Glyph>, text: &mut String, segs: &mut Vec<Segment>| {
+    let mut starts: Vec<WordStart> = Vec::new();
+    let flush = |cur: &mut Vec<&Glyph>,
+                 text: &mut String,
+                 starts: &mut Vec<WordStart>,
+                 segs: &mut Vec<Segment>| {
         if cur.is_empty() {
             return;
         }
@@ -282,6 +319,9 @@ fn row_segments(mut row: Vec<&Glyph>) -> Vec<Segment> {
             size: median(inked.iter().map(|g| g.size).collect()).unwrap_or(first.size),
             bold: !inked.is_empty() && bold_chars * 2 > inked.len(),
             text: std::mem::take(text),
+            wide_starts: std::mem::take(starts),
+            inked: inked.len(),
+            bold_glyphs: bold_chars,
         });
         cur.clear();
     };
@@ -296,9 +336,20 @@ fn row_segments(mut row: Vec<&Glyph>) -> Vec<Segment> {
             let (gap, sp) = gaps[gi];
             gi += 1;
             if gap > wide {
-                flush(&mut cur, &mut text, &mut segs);
+                flush(&mut cur, &mut text, &mut starts, &mut segs);
             } else if is_word_gap(gap, sp || pending_space) && !text.ends_with(' ') {
                 text.push(' ');
+                if gap >= CELL_GAP_RATIO * usual_word {
+                    let p = cur[cur.len() - 1];
+                    starts.push(WordStart {
+                        byte: text.len(),
+                        x: g.x,
+                        prev_end: p.x + advance(p),
+                        inked_before: cur.len(),
+                        bold_before: cur.iter().filter(|c| c.bold).count(),
+                        bold: g.bold,
+                    });
+                }
             }
         }
         pending_space = false;
@@ -307,12 +358,68 @@ fn row_segments(mut row: Vec<&Glyph>) -> Vec<Segment> {
         }
         cur.push(g);
     }
-    flush(&mut cur, &mut text, &mut segs);
-    for s in &mut segs {
-        s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
-    }
-    segs.retain(|s| !s.is_blank());
+    flush(&mut cur, &mut text, &mut starts, &mut segs);
     segs
+}
+
+/// Split segments where a cell boundary inside them lines up with a
+/// segment on the row above or below. Two table cells can sit closer than a
+/// wide gap ("… Université Lumière Lyon" a few points before "2016 –"), but
+/// the next row, where both cells wrap, shows the column ("2018" starting
+/// exactly under "2016"). The word after the gap must start within
+/// `ALIGN_PT` of that segment and share its weight.
+fn split_at_aligned_cells(segs: Vec<Segment>) -> Vec<Segment> {
+    const ALIGN_PT: f64 = 0.6;
+    // Segment starts by x, to find the aligned ones without a pairwise scan.
+    let mut starts: Vec<(f64, f64, f64, bool)> =
+        segs.iter().map(|s| (s.x0, s.y, s.size, s.bold)).collect();
+    starts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let aligned = |w: &WordStart, y: f64, size: f64| {
+        let from = starts.partition_point(|t| t.0 < w.x - ALIGN_PT);
+        starts[from..]
+            .iter()
+            .take_while(|t| t.0 <= w.x + ALIGN_PT)
+            // A page with everything at one x must not make this quadratic.
+            .take(64)
+            .any(|&(_, ty, tsize, tbold)| {
+                let dy = (ty - y).abs();
+                dy > 0.5 * size.min(tsize) && dy <= 1.6 * size.max(tsize) && tbold == w.bold
+            })
+    };
+    let mut out = Vec::with_capacity(segs.len());
+    for mut s in segs {
+        let mut tails = Vec::new();
+        while let Some(w) = s.wide_starts.pop() {
+            if !aligned(&w, s.y, s.size) {
+                continue;
+            }
+            let text = s.text.split_off(w.byte);
+            let (inked, bold) = (s.inked - w.inked_before, s.bold_glyphs - w.bold_before);
+            tails.push(Segment {
+                x0: w.x,
+                x1: s.x1,
+                y: s.y,
+                size: s.size,
+                bold: bold * 2 > inked,
+                text,
+                wide_starts: Vec::new(),
+                inked,
+                bold_glyphs: bold,
+            });
+            s.x1 = w.prev_end;
+            s.inked = w.inked_before;
+            s.bold_glyphs = w.bold_before;
+            s.bold = s.bold_glyphs * 2 > s.inked;
+        }
+        out.push(s);
+        out.extend(tails.into_iter().rev());
+    }
+    for s in &mut out {
+        s.text = s.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        s.wide_starts = Vec::new();
+    }
+    out.retain(|s| !s.is_blank());
+    out
 }
 
 /// Group segments into rows (same baseline), top to bottom.
@@ -326,6 +433,119 @@ fn rows_of(mut segs: Vec<Segment>) -> Vec<Vec<Segment>> {
         }
     }
     rows
+}
+
+/// Two cells side by side that wrap ("MA Interaction Design, Université
+/// Lumière Lyon | 2016 –" over "2 | 2018") read row by row would leave "2"
+/// and "2018" on a line of their own. A row of exactly two cells takes the
+/// next row's text into them when:
+/// - the left cell wrapped: the next row starts at its left edge in its
+///   style, and that row's first word would not have fit before the right
+///   cell (which is why a line wraps);
+/// - the right cell continues only when its line ends mid-phrase (an open
+///   range "2016 –", a trailing comma or "and") and the next row has text
+///   aligned with it in its style.
+///
+/// A next row holding anything else (a team beside a location under a title
+/// beside its dates) is left as its own row.
+fn join_wrapped_cells(rows: &mut Vec<Vec<Segment>>) {
+    let same_style =
+        |a: &Segment, b: &Segment| a.bold == b.bold && (a.size - b.size).abs() <= 0.05 * a.size;
+    let mut i = 0;
+    while i + 1 < rows.len() {
+        if rows[i].len() != 2 {
+            i += 1;
+            continue;
+        }
+        // The left cell's last line ends here (for a cell wrapping again).
+        let mut left_end = rows[i][0].x1;
+        while i + 1 < rows.len() {
+            let (head, tail) = rows.split_at_mut(i + 1);
+            let (a, b) = (&mut head[i], &mut tail[0]);
+            let (l1, r1) = (&a[0], &a[1]);
+            let dy = b[0].y - l1.y.max(r1.y);
+            if b.len() > 2 || dy <= 0.0 || dy > 1.6 * l1.size.max(r1.size) {
+                break;
+            }
+            let l2 = b
+                .iter()
+                .position(|s| (s.x0 - l1.x0).abs() < 1.0 && same_style(l1, s) && s.x1 < r1.x0);
+            let left_wrapped = l2.is_some_and(|k| {
+                let s = &b[k];
+                let chars = s.text.chars().count().max(1) as f64;
+                let first = s.text.split(' ').next().unwrap_or("").chars().count() as f64;
+                let word = (s.x1 - s.x0) * first / chars;
+                left_end + 0.25 * s.size + word > r1.x0
+            });
+            let r2 = b.iter().position(|s| {
+                s.x0 >= r1.x0 - 1.0
+                    && ((s.x0 - r1.x0).abs() < 1.0 || (s.x1 - r1.x1).abs() < 1.0)
+                    && same_style(r1, s)
+            });
+            // A cell, not a paragraph line beside a narrow date column.
+            let right_open =
+                r2.is_some() && r1.x1 - r1.x0 <= l1.x1 - l1.x0 && ends_mid_phrase(&r1.text);
+            let take_left = left_wrapped && (b.len() == 1 || right_open);
+            if !take_left && !right_open {
+                break;
+            }
+            // Take the right cell's continuation first: removing it keeps
+            // the left one's index.
+            let mut y = a[0].y.max(a[1].y);
+            if right_open {
+                let s = b.remove(r2.unwrap_or_default());
+                y = y.max(s.y);
+                merge_into(&mut a[1], s);
+            }
+            if take_left {
+                let k = l2.unwrap_or_default().min(b.len().saturating_sub(1));
+                let s = b.remove(k);
+                left_end = s.x1;
+                y = y.max(s.y);
+                merge_into(&mut a[0], s);
+            }
+            let emptied = b.is_empty();
+            if emptied {
+                // Both cells now end on the last row taken, so the gap to
+                // what follows is measured from there.
+                a[0].y = y;
+                a[1].y = y;
+                rows.remove(i + 1);
+            }
+            if !take_left || !emptied {
+                break;
+            }
+        }
+        i += 1;
+    }
+}
+
+/// A line that ends mid-phrase: an open range ("2016 –", "2016-") or a
+/// list going on; not a word hyphenated at the line's end.
+fn ends_mid_phrase(text: &str) -> bool {
+    let t = text.trim_end();
+    let last = t.rsplit(' ').next().unwrap_or("").to_lowercase();
+    let open_range = t
+        .strip_suffix('-')
+        .is_some_and(|s| s.ends_with(|c: char| c == ' ' || c.is_ascii_digit()));
+    open_range
+        || t.ends_with(['–', '—', ',', '&', '/'])
+        || matches!(last.as_str(), "to" | "and" | "until")
+}
+
+/// A cell's next line appended to it (rejoining a word hyphenated at the
+/// line's end).
+fn merge_into(a: &mut Segment, b: Segment) {
+    let (head, rest) = b.text.split_once(' ').unwrap_or((&b.text, ""));
+    a.text = match hyphen_joined(&a.text, head) {
+        Some(joined) if rest.is_empty() => joined,
+        Some(joined) => format!("{joined} {rest}"),
+        None => format!("{} {}", a.text, b.text),
+    };
+    a.x0 = a.x0.min(b.x0);
+    a.x1 = a.x1.max(b.x1);
+    a.inked += b.inked;
+    a.bold_glyphs += b.bold_glyphs;
 }
 
 /// Split a page's segments into flows read one after another: full-width
@@ -598,36 +818,40 @@ fn join_hyphenation(lines: &mut [PdfLine]) {
         {
             continue;
         }
-        let Some(stem) = cur
-            .text
-            .strip_suffix('-')
-            .or_else(|| cur.text.strip_suffix('\u{2010}'))
-        else {
-            continue;
-        };
-        if !stem.chars().last().is_some_and(char::is_alphabetic) {
-            continue;
-        }
-        if !next.text.chars().next().is_some_and(char::is_lowercase) {
-            continue;
-        }
         let (head, rest) = match next.text.split_once(' ') {
             Some((h, r)) => (h.to_string(), r.to_string()),
             None => (next.text.clone(), String::new()),
         };
-        // A compound broken at one of its own hyphens ("state-of-the-" /
-        // "art") keeps it; a word hyphenated to fit the line is joined.
-        let compound = stem
-            .rsplit(' ')
-            .next()
-            .is_some_and(|w| w.contains(['-', '\u{2010}']));
-        cur.text = if compound {
-            format!("{stem}-{head}")
-        } else {
-            format!("{stem}{head}")
+        let Some(joined) = hyphen_joined(&cur.text, &head) else {
+            continue;
         };
+        cur.text = joined;
         next.text = rest;
     }
+}
+
+/// `line` ending in a hyphen after a letter, joined with the next line's
+/// first word when that starts in lower case. A compound broken at one of
+/// its own hyphens ("state-of-the-" / "art") keeps it; a word hyphenated to
+/// fit the line ("submis-" / "sions") is joined.
+fn hyphen_joined(line: &str, head: &str) -> Option<String> {
+    let stem = line
+        .strip_suffix('-')
+        .or_else(|| line.strip_suffix('\u{2010}'))?;
+    if !stem.chars().last().is_some_and(char::is_alphabetic)
+        || !head.chars().next().is_some_and(char::is_lowercase)
+    {
+        return None;
+    }
+    let compound = stem
+        .rsplit(' ')
+        .next()
+        .is_some_and(|w| w.contains(['-', '\u{2010}']));
+    Some(if compound {
+        format!("{stem}-{head}")
+    } else {
+        format!("{stem}{head}")
+    })
 }
 
 /// The size most of the document's characters are set in.
@@ -753,6 +977,97 @@ mod tests {
             text.starts_with("Marta Kowalczyk-Lis\nData Engineer\n"),
             "{text}"
         );
+    }
+
+    fn bold(mut g: Vec<Glyph>) -> Vec<Glyph> {
+        for x in &mut g {
+            x.bold = true;
+        }
+        g
+    }
+
+    #[test]
+    fn two_cells_that_wrap_side_by_side_are_each_read_whole() {
+        // A bold degree cell 7 pt (1.4 word gaps) before its date cell, too
+        // close for a wide gap; both wrap, and the next row shows the column.
+        let mut g = bold(run(
+            "BSc Physics, Universidad Nacional",
+            50.0,
+            100.0,
+            10.0,
+            0.0,
+        ));
+        g.extend(run("2009 –", 222.0, 100.0, 10.0, 0.0));
+        g.extend(bold(run("de Colombia", 50.0, 113.0, 10.0, 0.0)));
+        g.extend(run("2013", 222.0, 113.0, 10.0, 0.0));
+        g.extend(run("Thesis on cosmic rays", 50.0, 126.0, 10.0, 0.0));
+        let l = assemble(&[page(g)]);
+        assert_eq!(
+            layout_text(&l, " | "),
+            "BSc Physics, Universidad Nacional de Colombia | 2009 – 2013\nThesis on cosmic rays\n"
+        );
+        assert!(l.lines[0].bold && !l.lines[1].bold, "{:?}", l.lines);
+        // Both cells end on the second row: no paragraph gap before the next.
+        assert_eq!(l.lines[0].y, 113.0);
+    }
+
+    #[test]
+    fn a_row_beside_its_title_row_is_not_a_wrapped_cell() {
+        // Title and dates, then team and location: each row keeps its own.
+        let mut g = bold(run("Staff Engineer, Nordwind", 50.0, 100.0, 10.0, 0.0));
+        g.extend(run("2018 – 2021", 505.0, 100.0, 10.0, 0.0));
+        g.extend(run("Payments team", 50.0, 113.0, 10.0, 0.0));
+        g.extend(run("Berlin", 530.0, 113.0, 10.0, 0.0));
+        assert_eq!(
+            text_of(&[page(g)]),
+            "Staff Engineer, Nordwind | 2018 – 2021\nPayments team | Berlin\n"
+        );
+        // A long title whose next row starts in its style, but whose first
+        // word would have fit: a second line of its own, not a wrap.
+        let mut g = bold(run("Lead, Nordwind", 50.0, 100.0, 10.0, 0.0));
+        g.extend(run("2018 – 2021", 505.0, 100.0, 10.0, 0.0));
+        g.extend(bold(run("Platform group", 50.0, 113.0, 10.0, 0.0)));
+        assert_eq!(
+            text_of(&[page(g)]),
+            "Lead, Nordwind | 2018 – 2021\nPlatform group\n"
+        );
+    }
+
+    #[test]
+    fn an_open_range_continues_on_the_next_row() {
+        let mut g = bold(run(
+            "Research Assistant, Optics Lab",
+            50.0,
+            100.0,
+            10.0,
+            0.0,
+        ));
+        g.extend(run("Jun 2022 –", 510.0, 100.0, 10.0, 0.0));
+        g.extend(run("Present", 525.0, 113.0, 10.0, 0.0));
+        // Bullets fill the line, as wrapped ones do.
+        let bullet = "Built a spectrometer for the survey of distant stars, its data pipeline and the public archive";
+        g.extend(run(bullet, 50.0, 126.0, 10.0, 0.0));
+        g.extend(bold(run("Intern, Optics Lab", 50.0, 152.0, 10.0, 0.0)));
+        g.extend(run("2021 – 2022", 505.0, 152.0, 10.0, 0.0));
+        g.extend(run(bullet, 50.0, 165.0, 10.0, 0.0));
+        assert_eq!(
+            text_of(&[page(g)]),
+            format!(
+                "Research Assistant, Optics Lab | Jun 2022 – Present\n{bullet}\n\n\
+                 Intern, Optics Lab | 2021 – 2022\n{bullet}\n"
+            )
+        );
+    }
+
+    #[test]
+    fn even_word_gaps_are_never_split_by_a_segment_below_them() {
+        // "audit" starts at x 90, exactly where the row below has a segment,
+        // but every gap of the row is the usual one.
+        let mut g = run("Led the audit of payroll systems", 50.0, 100.0, 10.0, 0.0);
+        g.extend(run("Ow", 50.0, 113.0, 10.0, 0.0));
+        g.extend(run("audit", 90.0, 113.0, 10.0, 0.0));
+        let l = assemble(&[page(g)]);
+        assert_eq!(l.lines[0].text, "Led the audit of payroll systems");
     }
 
     #[test]
