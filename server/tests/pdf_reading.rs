@@ -346,3 +346,186 @@ fn corpus_pdfs_read_back_their_facts() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A corpus PDF as the resume model holds it, written by hand from the
+/// file (checked against pdftotext): name, e-mail, phone, location, and
+/// each role's title, employer and dates as (start, end), "Present" = None.
+struct Structured {
+    file: &'static str,
+    name: &'static str,
+    email: &'static str,
+    phone: &'static str,
+    location: Option<&'static str>,
+    roles: &'static [(
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+    )],
+}
+
+const STRUCTURED: &[Structured] = &[
+    Structured {
+        file: "pivot_accountant_jennifer_martinez.pdf",
+        name: "JENNIFER MARTINEZ",
+        email: "jennifer.martinez@email.com",
+        phone: "(555) 123-4567",
+        // Wrapped in the file: "📍 San" / "Francisco, CA".
+        location: Some("San Francisco, CA"),
+        roles: &[
+            ("Senior Accountant", "TechCorp Industries", "2020-01", None),
+            (
+                "Staff Accountant",
+                "Global Finance Partners",
+                "2018-06",
+                Some("2019-12"),
+            ),
+        ],
+    },
+    Structured {
+        file: "rm_alfred_pennyworth_pm.pdf",
+        name: "Alfred Pennyworth",
+        email: "alfred.pennyworth@email.com",
+        phone: "(123) 456-7890",
+        location: Some("Silicon Valley, CA"),
+        roles: &[
+            ("Product Manager", "Google", "2017", None),
+            (
+                "Software Development Engineer III",
+                "Amazon",
+                "2012",
+                Some("2017"),
+            ),
+            (
+                "Software Development Engineer II",
+                "Apple",
+                "2007",
+                Some("2012"),
+            ),
+            (
+                "Software Development Engineer I",
+                "Netflix",
+                "2002",
+                Some("2007"),
+            ),
+            (
+                "Software Development Engineer I",
+                "Facebook",
+                "1999",
+                Some("2002"),
+            ),
+        ],
+    },
+    Structured {
+        file: "rm_barry_allen_fe.pdf",
+        name: "Barry Allen",
+        email: "allthe.stars@google.com",
+        phone: "(123) 456-7890",
+        location: Some("Mountain View, CA"),
+        roles: &[("Software Engineer (Front-End)", "Google", "2022-06", None)],
+    },
+    Structured {
+        file: "rm_bruce_wayne_fullstack.pdf",
+        name: "Bruce Wayne",
+        email: "bwayne@email.com",
+        phone: "(123) 456-7890",
+        location: None,
+        roles: &[
+            ("MERN Stack Developer", "OpenAI", "2020-06", None),
+            ("Full Stack Developer", "Uber", "2015-07", Some("2020-05")),
+            ("Software Developer", "Facebook", "2012-06", Some("2015-06")),
+        ],
+    },
+    Structured {
+        file: "rm_harvey_dent_mle.pdf",
+        name: "Harvey Dent",
+        email: "hdent@email.com",
+        phone: "(123) 456-7891",
+        location: None,
+        roles: &[
+            ("Machine Learning Engineer", "OpenAI", "2021", None),
+            ("Data Scientist", "Uber", "2018", Some("2021")),
+            ("Junior Data Analyst", "Facebook", "2016", Some("2018")),
+        ],
+    },
+    Structured {
+        file: "rm_john_doe.pdf",
+        name: "JOHN DOE",
+        email: "john.doe@email.com",
+        phone: "(123) 456-7890",
+        location: None,
+        roles: &[
+            (
+                "Full Stack Java Developer",
+                "ABC Company, Inc.",
+                "2018-06",
+                None,
+            ),
+            (
+                "Software Developer",
+                "XYZ Solutions",
+                "2016-07",
+                Some("2018-06"),
+            ),
+        ],
+    },
+];
+
+#[test]
+fn corpus_pdfs_parse_into_their_hand_written_structure() {
+    use tailor_server::engine::resume::dates::YearMonth;
+    use tailor_server::engine::resume::parse;
+    use tailor_server::engine::{read_resume, ResumeInput};
+    let ym = |d: &YearMonth| match d.month {
+        Some(m) => format!("{}-{m:02}", d.year),
+        None => d.year.to_string(),
+    };
+    let mut failures = Vec::new();
+    for g in STRUCTURED {
+        let input = ResumeInput {
+            file_name: Some(g.file.into()),
+            bytes: read_fixture(&format!("corpus/resumes/{}", g.file)),
+        };
+        let r = parse(&read_resume(&input).unwrap());
+        let c = &r.contact;
+        let got = (
+            c.name.as_deref(),
+            c.email.as_deref(),
+            c.phone.as_deref(),
+            c.location.as_deref(),
+        );
+        let want = (Some(g.name), Some(g.email), Some(g.phone), g.location);
+        if got != want {
+            failures.push(format!("{}: contact {got:?}, want {want:?}", g.file));
+        }
+        let roles: Vec<(String, String, String, Option<String>)> = r
+            .roles()
+            .iter()
+            .map(|role| {
+                let d = role.dates.as_ref();
+                (
+                    role.title.clone().unwrap_or_default(),
+                    role.employer.clone().unwrap_or_default(),
+                    d.map(|d| ym(&d.start)).unwrap_or_default(),
+                    d.and_then(|d| d.end.as_ref().map(ym)),
+                )
+            })
+            .collect();
+        let want: Vec<(String, String, String, Option<String>)> = g
+            .roles
+            .iter()
+            .map(|(t, e, s, end)| {
+                (
+                    t.to_string(),
+                    e.to_string(),
+                    s.to_string(),
+                    end.map(str::to_string),
+                )
+            })
+            .collect();
+        if roles != want {
+            failures.push(format!("{}: roles {roles:#?}\nwant {want:#?}", g.file));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -577,6 +577,41 @@ fn take_contact(line: &str, c: &mut Contact) -> String {
     cleaned
 }
 
+/// A contact line the file wrapped inside its last field ("… | 📍 San" over
+/// "Francisco, CA"): the next line is put back after it, when the fragment
+/// and that line together make one location and the line holds nothing
+/// else. Otherwise the second line alone reads as a location ("Francisco,
+/// CA") and the fragment is lost.
+fn rejoin_wrapped_contact(top: &mut Vec<String>) {
+    let mut i = 0;
+    while i + 1 < top.len() {
+        let (a, b) = (&top[i], &top[i + 1]);
+        let tail = a
+            .rsplit(['|', '•', '·'])
+            .next()
+            .filter(|_| a.contains(['|', '•', '·']))
+            .map(|t| {
+                t.trim()
+                    .trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .trim()
+            })
+            .unwrap_or("");
+        let joined = format!("{tail} {}", b.trim());
+        let broken = !tail.is_empty()
+            && location_re().find(tail).is_none()
+            && !b.contains(['|', '•', '·'])
+            && b.split_whitespace().count() <= 4
+            && location_re()
+                .find(&joined)
+                .is_some_and(|m| m.start() < tail.len() && m.end() == joined.len());
+        if broken {
+            let b = top.remove(i + 1);
+            top[i] = format!("{} {}", top[i].trim_end(), b.trim());
+        }
+        i += 1;
+    }
+}
+
 /// How the lines of a text were broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Breaks {
@@ -866,6 +901,7 @@ fn parse_lines(text: &str, breaks: Breaks) -> Resume {
     if let Some(s) = current.take() {
         r.sections.push(s);
     }
+    rejoin_wrapped_contact(&mut top);
     // Top block: name, contact, headline.
     for (i, l) in top.iter().enumerate() {
         // The name and its credentials come first, before contact details
@@ -1169,6 +1205,21 @@ pub fn parse_role(header: &[String]) -> Option<Role> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contact_line_wrapped_inside_its_location_is_rejoined() {
+        let r = parse_text(
+            "Ana Ruiz\nana@example.org | +1 801 555 0100 | Salt Lake\nCity, UT\n\nExperience\nNurse | St. Mark's | 2019 - 2022\n- Led triage\n",
+        );
+        assert_eq!(r.contact.location.as_deref(), Some("Salt Lake City, UT"));
+        assert!(r.headline.is_empty(), "{:?}", r.headline);
+        // A whole field before the break is not a fragment of the next line.
+        let r = parse_text(
+            "Ana Ruiz\nana@example.org | +1 801 555 0100\nOgden, UT\n\nExperience\nNurse | St. Mark's | 2019 - 2022\n- Led triage\n",
+        );
+        assert_eq!(r.contact.location.as_deref(), Some("Ogden, UT"));
+        assert_eq!(r.contact.phone.as_deref(), Some("+1 801 555 0100"));
+    }
 
     #[test]
     fn a_location_taken_from_an_address_line_leaves_no_empty_commas() {

@@ -375,6 +375,26 @@ mod tests {
             TODAY,
         );
         assert_eq!(kinds(&v), vec![FactKind::Years]);
+        // Exactly the years covered is true.
+        let v = evidence_violations(
+            &o,
+            &src(&o),
+            &with_bullet(&o, "Engineer with 9+ years"),
+            TODAY,
+        );
+        assert!(v.is_empty(), "{v:?}");
+    }
+
+    #[test]
+    fn a_years_claim_the_original_makes_may_be_repeated_not_raised() {
+        // The original says 12+ years, more than its roles' dates cover (9).
+        let o = with_bullet(&original(), "Brings 12+ years of engineering");
+        let claim = |b: &str| evidence_violations(&o, &src(&o), &with_bullet(&o, b), TODAY);
+        assert!(claim("Engineer with 12+ years").is_empty());
+        assert_eq!(
+            kinds(&claim("Engineer with 13+ years")),
+            vec![FactKind::Years]
+        );
     }
 
     #[test]
