@@ -529,9 +529,31 @@ mod tests {
             ),
             ("BS Computer", "BS Computer Science", true),
             ("BS Computer Science", "BS", true),
-            // Another field, another level.
+            // A level named without its kind stands for its family.
+            (
+                "BS Computer Science",
+                "Bachelor's degree in Computer Science",
+                true,
+            ),
+            (
+                "Associate of Science in Nursing",
+                "Associate degree in Nursing",
+                true,
+            ),
+            // Another field, another level, another family.
             ("BS Computer Science", "BS Physics", false),
             ("BS Computer Science", "MS Computer Science", false),
+            (
+                "BS Computer Science",
+                "Master's degree in Computer Science",
+                false,
+            ),
+            ("PhD Physics", "Master's degree in Physics", false),
+            (
+                "Associate of Science in Nursing",
+                "Master's degree in Nursing",
+                false,
+            ),
         ] {
             let o = with_degree(original);
             let text = resume_lines(&o).join("\n");

@@ -418,6 +418,14 @@ mod tests {
     }
 
     #[test]
+    fn fine_text_is_lowercase_words_keeping_plus_and_hash() {
+        assert_eq!(
+            fine("C++ and C#, Node.js/TypeScript"),
+            " c++ and c# node js typescript "
+        );
+    }
+
+    #[test]
     fn degrees_carry_their_field() {
         let f = of_line("MICHAEL CHEN, MA Education, BS Mathematics");
         let d: Vec<_> = f
