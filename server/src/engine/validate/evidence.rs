@@ -549,6 +549,8 @@ mod tests {
                 false,
             ),
             ("PhD Physics", "Master's degree in Physics", false),
+            // A long form is a degree with "of …" even without a field.
+            ("BS Computer Science", "Master of Science", false),
             (
                 "Associate of Science in Nursing",
                 "Master's degree in Nursing",

@@ -418,6 +418,16 @@ mod tests {
     }
 
     #[test]
+    fn date_shaped_tokens_hold_a_year_and_only_months_beside_it() {
+        for t in ["2019-2021", "06/2018", "2013-09", "2020", "1/2020"] {
+            assert!(date_shaped(t), "{t}");
+        }
+        for t in ["12-11", "2019-13", "2019-123", "1820", "404", "2019-0"] {
+            assert!(!date_shaped(t), "{t}");
+        }
+    }
+
+    #[test]
     fn fine_text_is_lowercase_words_keeping_plus_and_hash() {
         assert_eq!(
             fine("C++ and C#, Node.js/TypeScript"),
