@@ -418,6 +418,32 @@ mod tests {
     }
 
     #[test]
+    fn roles_that_share_a_month_count_it_once() {
+        let today = YearMonth {
+            year: 2026,
+            month: Some(12),
+        };
+        let months = |roles: &str| {
+            let text = format!("Ann Lee\nann@example.org\n\nExperience\n{roles}");
+            experience_months(&parse_text(&text), today)
+        };
+        let one = months("Analyst | Acme | Jan 2018 - Nov 2019\n- Did things\n");
+        assert_eq!(
+            months("Analyst | Acme | Jan 2018 - Jun 2019\n- Did things\n\nLead | Acme | Jun 2019 - Nov 2019\n- Did things\n"),
+            one
+        );
+        // Back to back, and one inside another: still the one span.
+        assert_eq!(
+            months("Analyst | Acme | Jan 2018 - Jun 2019\n- Did things\n\nLead | Acme | Jul 2019 - Nov 2019\n- Did things\n"),
+            one
+        );
+        assert_eq!(
+            months("Analyst | Acme | Jan 2018 - Nov 2019\n- Did things\n\nLead | Acme | Mar 2018 - May 2019\n- Did things\n"),
+            one
+        );
+    }
+
+    #[test]
     fn date_shaped_tokens_hold_a_year_and_only_months_beside_it() {
         for t in ["2019-2021", "06/2018", "2013-09", "2020", "1/2020"] {
             assert!(date_shaped(t), "{t}");
