@@ -597,7 +597,12 @@ fn rejoin_wrapped_contact(top: &mut Vec<String>) {
             })
             .unwrap_or("");
         let joined = format!("{tail} {}", b.trim());
-        let broken = !tail.is_empty()
+        // Only a contact line (a headline "Engineer | Platform" over
+        // "San Jose, CA" is no broken field), and only a short fragment.
+        let contact_line = email_re().is_match(a) || find_phone(a).is_some();
+        let broken = contact_line
+            && !tail.is_empty()
+            && tail.split_whitespace().count() <= 2
             && location_re().find(tail).is_none()
             && !b.contains(['|', '•', '·'])
             && b.split_whitespace().count() <= 4
@@ -1219,6 +1224,11 @@ mod tests {
         );
         assert_eq!(r.contact.location.as_deref(), Some("Ogden, UT"));
         assert_eq!(r.contact.phone.as_deref(), Some("+1 801 555 0100"));
+        // A headline is not a contact line.
+        let r = parse_text(
+            "Ana Ruiz\nCharge Nurse | Cardiology\nOgden, UT\nana@example.org\n\nExperience\nNurse | St. Mark's | 2019 - 2022\n- Led triage\n",
+        );
+        assert_eq!(r.contact.location.as_deref(), Some("Ogden, UT"));
     }
 
     #[test]

@@ -401,8 +401,9 @@ mod tests {
     fn each_way_a_skill_is_supported_holds_on_its_own() {
         use SkillSupport::*;
         // (a bullet of the original, the tailored skill line, the skill,
-        // the first way the original supports it). Each case holds by its
-        // way alone, so losing any one way shows here.
+        // the first way the original supports it). For each way there is a
+        // case that no way before it supports, so losing that way (or
+        // making an earlier one hold too often) changes an answer here.
         let cases = [
             (
                 "Skills: JS, Postgres",
