@@ -43,7 +43,10 @@ for m in "${modules[@]}"; do
       -f server/src/engine/validate/facts.rs \
       -- --lib --test suite -- validate:: truth_audit:: evidence_prop:: ;;
     hub) run hub -p tailor-server -f server/src/hub.rs -- --lib --test suite -- hub:: stream:: control:: ;;
-    stream) run stream -p tailor-server -f server/src/routes/stream.rs -- --test suite -- stream:: control:: ;;
+    # With the route's own tests: the cursor at the log's end, and the
+    # window's counters (added when a stream ends).
+    stream) run stream -p tailor-server -f server/src/routes/stream.rs -- --test suite -- stream:: control:: \
+      lifecycle::a_cursor_ahead fanout::a_viewer_inside_the_window fanout::a_viewer_far_behind ;;
     append) run append -p tailor-server -f server/src/store/sqlite.rs -f server/src/store/codec.rs -- --lib ;;
     lifecycle) run lifecycle -p tailor-server -f server/src/jobs.rs -- --test suite -- control:: lifecycle:: restart:: ;;
     *) echo "unknown module $m" >&2; exit 2 ;;

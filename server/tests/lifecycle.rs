@@ -159,11 +159,41 @@ async fn a_cursor_ahead_of_a_running_log_is_refused() {
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["error"]["code"], "cursor_ahead");
     }
-    // The cursor the client really has still works, to the end.
+    // The cursor the client really has, the very end of the running log,
+    // is not "ahead": its stream opens and waits for what comes next, and
+    // it counts as a resumed stream.
+    let resumed = server.metric("tailor_streams_resumed_total ").await;
+    let last = server.snapshot(job).await.last_seq.to_string();
+    let response = tokio::time::timeout(
+        Duration::from_secs(10),
+        server
+            .client
+            .get(&stream)
+            .header("Last-Event-ID", &last)
+            .send(),
+    )
+    .await
+    .expect("the stream opens while the job is held")
+    .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        server.metric("tailor_streams_resumed_total ").await,
+        resumed + 1.0
+    );
     release.send(true).unwrap();
-    let (status, frames) = server
-        .read_stream(job, "", Some(&state.last_seq.to_string()))
-        .await;
-    assert_eq!(status, 200);
+    let text = tokio::time::timeout(Duration::from_secs(60), response.text())
+        .await
+        .expect("the stream ends with the job")
+        .unwrap();
+    let frames = common::parse_frames(&text);
     assert!(frames.last().unwrap().envelope().is_done());
+    // Live events were delivered within a second or so, never "in the
+    // future" (an age is now minus the event's ts).
+    let count = server.metric("tailor_event_delivery_seconds_count ").await;
+    let sum = server.metric("tailor_event_delivery_seconds_sum ").await;
+    assert!(count > 0.0, "live events counted");
+    assert!(
+        sum >= 0.0 && sum / count < 5.0,
+        "mean delivery {sum} s over {count}"
+    );
 }
