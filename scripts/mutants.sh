@@ -45,7 +45,7 @@ for m in "${modules[@]}"; do
     hub) run hub -p tailor-server -f server/src/hub.rs -- --lib --test suite -- hub:: stream:: control:: ;;
     # With the route's own tests: the cursor at the log's end, and the
     # window's counters (added when a stream ends).
-    stream) run stream -p tailor-server -f server/src/routes/stream.rs -- --test suite -- stream:: control:: \
+    stream) run stream -p tailor-server -f server/src/routes/stream.rs -- --lib --test suite -- stream:: control:: \
       lifecycle::a_cursor_ahead fanout::a_viewer_inside_the_window fanout::a_viewer_far_behind ;;
     append) run append -p tailor-server -f server/src/store/sqlite.rs -f server/src/store/codec.rs -- --lib ;;
     lifecycle) run lifecycle -p tailor-server -f server/src/jobs.rs -- --test suite -- control:: lifecycle:: restart:: ;;

@@ -192,6 +192,11 @@ fn events(
     response
 }
 
+/// How long ago an event stamped `ts` (ms since the epoch) was, at `now`.
+fn age_seconds(now: i64, ts: i64) -> f64 {
+    (now - ts) as f64 / 1000.0
+}
+
 impl Reader {
     /// The next frame to send, or `None` to end the response.
     async fn next_frame(&mut self) -> Option<Bytes> {
@@ -205,8 +210,9 @@ impl Reader {
             }
             if let Some(frame) = self.next_event().await? {
                 if self.live {
-                    let age_ms = now_ms() - frame.ts;
-                    self.hub.metrics().delivered(age_ms as f64 / 1000.0);
+                    self.hub
+                        .metrics()
+                        .delivered(age_seconds(now_ms(), frame.ts));
                 }
                 self.cursor = frame.seq;
                 self.finished = frame.done;
@@ -305,6 +311,12 @@ async fn next_draft(drafts: &mut Option<watch::Receiver<Option<Envelope>>>) -> E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_events_age_is_now_less_its_stamp_in_seconds() {
+        assert_eq!(age_seconds(1_700_000_010_500, 1_700_000_010_000), 0.5);
+        assert_eq!(age_seconds(1_700_000_000_000, 1_700_000_000_000), 0.0);
+    }
 
     #[test]
     fn header_cursor_wins_over_query() {
