@@ -93,6 +93,19 @@ pub enum SkillSupport {
     Given,
 }
 
+impl SkillSupport {
+    /// The ways in the order they are tried.
+    const IN_ORDER: [SkillSupport; 7] = [
+        Self::Read,
+        Self::InContext,
+        Self::WrittenSo,
+        Self::WrittenCanonically,
+        Self::Inflected,
+        Self::InOneLine,
+        Self::Given,
+    ];
+}
+
 /// See [`SkillSupport`]; `None` when the original does not support it.
 pub fn skill_support(
     o: &Facts,
@@ -110,17 +123,7 @@ pub fn skill_support(
         InOneLine => in_one_line(o, surface),
         Given => crate::engine::review::is_given(surface, given),
     };
-    [
-        Read,
-        InContext,
-        WrittenSo,
-        WrittenCanonically,
-        Inflected,
-        InOneLine,
-        Given,
-    ]
-    .into_iter()
-    .find(|&way| holds(way))
+    SkillSupport::IN_ORDER.into_iter().find(|&way| holds(way))
 }
 
 /// Check the tailored resume's facts against the original: `source` is the

@@ -477,28 +477,27 @@ fn join_wrapped_cells(rows: &mut Vec<Vec<Segment>>) {
                 let word = (s.x1 - s.x0) * first / chars;
                 left_end + 0.25 * s.size + word > r1.x0
             });
-            let r2 = b.iter().position(|s| {
-                s.x0 >= r1.x0 - 1.0
+            let r2 = b.iter().enumerate().position(|(k, s)| {
+                Some(k) != l2
+                    && s.x0 >= r1.x0 - 1.0
                     && ((s.x0 - r1.x0).abs() < 1.0 || (s.x1 - r1.x1).abs() < 1.0)
                     && same_style(r1, s)
             });
             // A cell, not a paragraph line beside a narrow date column.
-            let right_open =
-                r2.is_some() && r1.x1 - r1.x0 <= l1.x1 - l1.x0 && ends_mid_phrase(&r1.text);
-            let take_left = left_wrapped && (b.len() == 1 || right_open);
-            if !take_left && !right_open {
+            let right = r2.filter(|_| r1.x1 - r1.x0 <= l1.x1 - l1.x0 && ends_mid_phrase(&r1.text));
+            let left = l2.filter(|_| left_wrapped && (b.len() == 1 || right.is_some()));
+            if left.is_none() && right.is_none() {
                 break;
             }
-            // Take the right cell's continuation first: removing it keeps
-            // the left one's index.
+            // The row is in x order and the two are distinct, so the right
+            // one lies after the left: taking it first keeps the left's index.
             let mut y = a[0].y.max(a[1].y);
-            if right_open {
-                let s = b.remove(r2.unwrap_or_default());
+            if let Some(k) = right {
+                let s = b.remove(k);
                 y = y.max(s.y);
                 merge_into(&mut a[1], s);
             }
-            if take_left {
-                let k = l2.unwrap_or_default().min(b.len().saturating_sub(1));
+            if let Some(k) = left {
                 let s = b.remove(k);
                 left_end = s.x1;
                 y = y.max(s.y);
@@ -512,7 +511,7 @@ fn join_wrapped_cells(rows: &mut Vec<Vec<Segment>>) {
                 a[1].y = y;
                 rows.remove(i + 1);
             }
-            if !take_left || !emptied {
+            if left.is_none() || !emptied {
                 break;
             }
         }
