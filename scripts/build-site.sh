@@ -32,21 +32,32 @@ done
 echo "==> browser bundle ($profile)"
 cargo build --locked -p tailor-app --lib --target wasm32-unknown-unknown \
   --no-default-features --features hydrate --profile "$wasm_profile"
+# The splitter and namer of the bundle (tools/bundle), built for this machine.
+cargo build --locked -p tailor-bundle --bin tailor-bundle
+bundle=target/debug/tailor-bundle
 input="target/wasm32-unknown-unknown/$wasm_dir/tailor_app.wasm"
-# wasm-bindgen's (and wasm-opt's) output, before it gets its hashed names.
+# The bundle before it gets its final names: the main module and its glue,
+# the split loader, the chunks of the lazy pages (app/src/lib.rs), the
+# manifest of which chunks each page needs.
 stage="target/wasm-bindgen/$profile"
 mkdir -p "$stage" "$pkg"
-# wasm-bindgen and wasm-opt take a while: skip them when the bundle they
-# would make is already there, made from this very input.
+# Splitting, wasm-bindgen and wasm-opt take a while: skip them when the
+# bundle they would make is already there, made from this very input.
 stamp="$stage/.made-from"
-made_from="$profile $(stat -c '%s %Y' "$input") wasm-opt:$(command -v wasm-opt || echo none)"
-if [ ! -f "$stage/tailor_bg.wasm" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$made_from" ]; then
-  wasm-bindgen --target web --no-typescript --out-dir "$stage" --out-name tailor "$input"
+made_from="$profile $(stat -c '%s %Y' "$input") $(stat -c '%s %Y' "$bundle") wasm-opt:$(command -v wasm-opt || echo none)"
+if [ ! -d "$stage/pkg" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$made_from" ]; then
+  rm -f "$stamp"
+  "$bundle" split "$input" "$stage"
+  # The glue's placeholder name is the namer's to replace (tools/bundle).
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$stage/pkg" \
+    --out-name "tailor" "$stage/main/tailor_split.wasm"
   if [ "$profile" = release ]; then
     if command -v wasm-opt >/dev/null 2>&1; then
-      wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-        --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-        "$stage/tailor_bg.wasm" -o "$stage/tailor_bg.wasm"
+      # One wasm-opt per core: the main module and each chunk.
+      find "$stage/pkg" -name '*.wasm' -print0 | xargs -0 -P "$(nproc)" -I{} \
+        wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+          --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+          {} -o {}
     else
       echo "!!! wasm-opt is not installed (scripts/ensure-tools.sh release installs it):" >&2
       echo "!!! the release bundle is left unoptimised, about twice its size" >&2
@@ -54,11 +65,12 @@ if [ ! -f "$stage/tailor_bg.wasm" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$made
   fi
   echo "$made_from" > "$stamp"
 fi
-cp style/main.css "$stage/tailor.css"
 
-# Content-hashed names (tailor.<hash>.wasm), so the server can let browsers
-# keep them for a year (server/src/site.rs), each beside its Brotli and
-# gzip forms; the names go into the site root's hash.txt in Leptos' format.
+# Final names (<stem>.<hash>.<ext>), so the server can let browsers keep the
+# files for a year (server/src/site.rs): the bundle's files by one hash, as
+# they name each other, the stylesheet by its own. Each file gets its
+# Brotli and gzip forms beside it; the names go into the site root's
+# hash.txt in Leptos' format.
 compress() { # file: file.br and file.gz, unless already made from it
   local f="$1"
   if [ ! -f "$f.br" ] || [ "$f" -nt "$f.br" ] || [ ! -f "$f.gz" ] || [ "$f" -nt "$f.gz" ]; then
@@ -68,19 +80,19 @@ compress() { # file: file.br and file.gz, unless already made from it
     touch -r "$f" "$f.br" "$f.gz"
   fi
 }
-hashes=""
+hashes=$("$bundle" name "$stage/pkg" "$pkg")
+bundle_hash=$(printf '%s\n' "$hashes" | sed -n 's/^js: //p')
+css_hash=$(sha256sum style/main.css | cut -c1-20)
+css="tailor.$css_hash.css"
+[ -f "$pkg/$css" ] && cmp -s style/main.css "$pkg/$css" || cp style/main.css "$pkg/$css"
+hashes+=$'\n'"css: $css_hash"$'\n'
 keep=()
-for kind in js wasm css; do
-  case "$kind" in
-    wasm) src="$stage/tailor_bg.wasm" ;;
-    *) src="$stage/tailor.$kind" ;;
-  esac
-  hash=$(sha256sum "$src" | cut -c1-20)
-  name="tailor.$hash.$kind"
-  [ -f "$pkg/$name" ] && cmp -s "$src" "$pkg/$name" || cp "$src" "$pkg/$name"
-  compress "$pkg/$name"
-  keep+=("$name" "$name.br" "$name.gz")
-  hashes+="$kind: $hash"$'\n'
+for f in "$pkg"/*."$bundle_hash".* "$pkg/$css"; do
+  case "$f" in *.br|*.gz) continue ;; esac
+  # The manifest is read by the server, not fetched by browsers.
+  case "$f" in *manifest*) keep+=("$(basename "$f")"); continue ;; esac
+  compress "$f"
+  keep+=("$(basename "$f")" "$(basename "$f").br" "$(basename "$f").gz")
 done
 printf '%s' "$hashes" > "$site/hash.txt.new"
 mv -f "$site/hash.txt.new" "$site/hash.txt"

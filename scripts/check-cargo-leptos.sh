@@ -35,8 +35,8 @@ if ! cargo leptos --version >/dev/null 2>&1; then
   echo "cargo-leptos is not installed: skipped 'cargo leptos build' (install: cargo install cargo-leptos --locked)"
   exit 0
 fi
-echo "==> cargo leptos build ($(cargo leptos --version))"
-cargo leptos build
+echo "==> cargo leptos build --split ($(cargo leptos --version))"
+cargo leptos build --split
 test -x target/debug/tailor || { echo "target/debug/tailor missing" >&2; exit 1; }
 ls target/site/pkg/ | grep -q '\.wasm$' || { echo "no .wasm in target/site/pkg" >&2; exit 1; }
-echo "cargo leptos build: ok"
+echo "cargo leptos build --split: ok"

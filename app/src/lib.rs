@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    lazy_route, path, Lazy, LazyRoute, SsrMode,
 };
 
 use pages::{
@@ -95,18 +95,45 @@ pub fn App() -> impl IntoView {
             <main class="page" id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("") view=UploadPage/>
-                    <Route path=path!("/about") view=AboutPage/>
-                    <Route path=path!("/jobs") view=HistoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/about") view={Lazy::<AboutRoute>::new()}/>
+                    <Route path=path!("/jobs") view={Lazy::<HistoryRoute>::new()} ssr=SsrMode::Async/>
                     // Async: the snapshot is loaded before the first byte, so an
                     // unknown job answers with a real 404 status.
-                    <Route path=path!("/jobs/:id") view=ProcessingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/jobs/:id/review") view=ReviewPage ssr=SsrMode::Async/>
-                    <Route path=path!("/jobs/:id/again") view=RunAgainPage ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs/:id") view={Lazy::<ProcessingRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs/:id/review") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/jobs/:id/again") view={Lazy::<RunAgainRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
     }
 }
+
+// Every page but the upload page is a lazy route: its code is split out of
+// the main bundle (scripts/build-site.sh runs wasm-split) and loaded when
+// the page is first shown, so the first visit downloads only the upload
+// page's code. The server preloads the chunks of the page it renders.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(AboutRoute, AboutPage);
+lazy_page!(HistoryRoute, HistoryPage);
+lazy_page!(ProcessingRoute, ProcessingPage);
+lazy_page!(ReviewRoute, ReviewPage);
+lazy_page!(RunAgainRoute, RunAgainPage);
 
 /// After an in-app navigation, moves the focus to the new page's heading,
 /// as a full page load would put a screen reader at the top: without it the
@@ -182,5 +209,5 @@ fn mark_hydrated() {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_lazy(App);
 }

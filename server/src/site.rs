@@ -2,10 +2,12 @@
 //! `public/`, as `scripts/build-site.sh` leaves them in the site root.
 //!
 //! The bundle's files carry a hash of their content in their names
-//! (`tailor.<hash>.wasm`), listed in the site root's [`HASH_FILE`] in
-//! Leptos' format (`wasm: <hash>` a line), so they can be cached for a year
-//! without ever being asked about again: a new build has new names, and the
-//! HTML, which is never cached without revalidation, names the new ones.
+//! (`tailor.<hash>.wasm`; the chunks of the lazily loaded pages
+//! `chunk_3.<hash>.wasm`), the hashes listed in the site root's
+//! [`HASH_FILE`] in Leptos' format (`wasm: <hash>` a line), so they can be
+//! cached for a year without ever being asked about again: a new build has
+//! new names, and the HTML, which is never cached without revalidation,
+//! names the new ones.
 //! Next to each file the build puts its Brotli (`.br`) and gzip (`.gz`)
 //! forms, served to a browser that accepts them without compressing
 //! anything per request.
@@ -35,9 +37,22 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// conditional request: `If-Modified-Since`, answered by a 304).
 pub const REVALIDATE: &str = "no-cache";
 
-/// The bundle's file kinds as the hash file names them (`js: <hash>`), with
-/// their extensions.
-const KINDS: [(&str, &str); 3] = [("js", "js"), ("wasm", "wasm"), ("css", "css")];
+/// The kinds of file every bundle has, as the hash file names them
+/// (`js: <hash>`).
+const REQUIRED: [&str; 3] = ["js", "wasm", "css"];
+/// The kinds a split bundle has besides (tools/bundle): the loader of its
+/// chunks and the manifest of which chunks each page needs. Both or none.
+const SPLIT: [&str; 2] = ["split", "manifest"];
+
+/// The file the hash file's line `kind: hash` names, as Leptos reads it.
+fn named_file(output_name: &str, kind: &str, hash: &str) -> Option<String> {
+    Some(match kind {
+        "js" | "wasm" | "css" => format!("{output_name}.{hash}.{kind}"),
+        "split" => format!("__wasm_split.{hash}.js"),
+        "manifest" => format!("__wasm_split_manifest.{hash}.json"),
+        _ => return None,
+    })
+}
 
 /// `options` with Leptos' file hashing turned on when the site root holds a
 /// hash file whose every named file is there. Leptos looks for the hash file
@@ -54,7 +69,7 @@ pub fn with_hashed_names(mut options: LeptosOptions) -> LeptosOptions {
     let Ok(text) = std::fs::read_to_string(&path) else {
         return options;
     };
-    let names = hashed_names(&options, &text);
+    let named = hashed_names(&options, &text);
     let pkg = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     // build-site.sh removes the unhashed names; one that is there was
     // written by a build that does not hash (cargo-leptos without
@@ -67,7 +82,10 @@ pub fn with_hashed_names(mut options: LeptosOptions) -> LeptosOptions {
         );
         return options;
     }
-    if names.len() != KINDS.len() || names.iter().any(|name| !pkg.join(name).is_file()) {
+    let has = |kind: &str| named.iter().any(|(k, _, _)| k == kind);
+    let whole = REQUIRED.iter().all(|k| has(k))
+        && (SPLIT.iter().all(|k| has(k)) || !SPLIT.iter().any(|k| has(k)));
+    if !whole || named.iter().any(|(_, _, name)| !pkg.join(name).is_file()) {
         tracing::warn!(
             hash_file = %path.display(),
             "the hash file does not name a whole bundle that is there; serving unhashed names"
@@ -96,18 +114,32 @@ fn hash_file_path(options: &LeptosOptions) -> PathBuf {
         .join(name)
 }
 
-/// The bundle's file names (`tailor.<hash>.wasm`) the hash file `text` gives.
-fn hashed_names(options: &LeptosOptions, text: &str) -> HashSet<String> {
+/// The hash file `text`'s lines as (kind, hash, the file it names:
+/// `tailor.<hash>.wasm`), those of kinds Leptos knows.
+fn hashed_names(options: &LeptosOptions, text: &str) -> Vec<(String, String, String)> {
     text.lines()
         .filter_map(|line| line.split_once(':'))
         .filter_map(|(kind, hash)| {
-            let (_, ext) = KINDS.iter().find(|(k, _)| *k == kind.trim())?;
-            let hash = hash.trim();
+            let (kind, hash) = (kind.trim(), hash.trim());
             // A name, never a path.
             let plain = !hash.is_empty() && hash.chars().all(|c| c.is_ascii_alphanumeric());
-            plain.then(|| format!("{}.{hash}.{ext}", options.output_name))
+            let name = named_file(&options.output_name, kind, hash).filter(|_| plain)?;
+            Some((kind.to_string(), hash.to_string(), name))
         })
         .collect()
+}
+
+/// Whether `path` is a file of the hashed bundle: in the pkg directory,
+/// with one of `hashes` as a part of its name (`chunk_3.<hash>.wasm`).
+fn is_hashed(pkg_dir: &str, hashes: &HashSet<String>, path: &str) -> bool {
+    let Some(name) = path
+        .strip_prefix('/')
+        .and_then(|p| p.strip_prefix(pkg_dir))
+        .and_then(|p| p.strip_prefix('/'))
+    else {
+        return false;
+    };
+    !name.contains('/') && name.split('.').any(|part| hashes.contains(part))
 }
 
 /// Serves the site root's files: precompressed forms by `Accept-Encoding`,
@@ -115,17 +147,19 @@ fn hashed_names(options: &LeptosOptions, text: &str) -> HashSet<String> {
 #[derive(Clone)]
 pub struct StaticFiles {
     dir: ServeDir,
-    /// `/pkg/tailor.<hash>.wasm` and the like.
-    immutable: Arc<HashSet<String>>,
+    /// The pkg directory's name (`pkg`).
+    pkg_dir: Arc<str>,
+    /// The hashes in the hash file: a pkg file named by one is immutable.
+    hashes: Arc<HashSet<String>>,
 }
 
 impl StaticFiles {
     pub fn new(options: &LeptosOptions) -> Self {
-        let immutable = if options.hash_files {
+        let hashes = if options.hash_files {
             let text = std::fs::read_to_string(hash_file_path(options)).unwrap_or_default();
             hashed_names(options, &text)
                 .into_iter()
-                .map(|name| format!("/{}/{name}", options.site_pkg_dir))
+                .map(|(_, hash, _)| hash)
                 .collect()
         } else {
             HashSet::new()
@@ -136,7 +170,8 @@ impl StaticFiles {
                 .precompressed_gzip()
                 // `/pkg/` is no page: no index.html looked for.
                 .append_index_html_on_directories(false),
-            immutable: Arc::new(immutable),
+            pkg_dir: options.site_pkg_dir.as_ref().into(),
+            hashes: Arc::new(hashes),
         }
     }
 
@@ -156,7 +191,7 @@ impl StaticFiles {
         if response.status() == StatusCode::NOT_FOUND {
             return Err(request);
         }
-        let caching = if self.immutable.contains(request.uri().path()) {
+        let caching = if is_hashed(&self.pkg_dir, &self.hashes, request.uri().path()) {
             IMMUTABLE
         } else {
             REVALIDATE
@@ -203,9 +238,36 @@ mod tests {
             &options(Path::new("site")),
             "js: abc123\nwasm: ../../etc\ncss:\nother: 99\ncss: f00d\n",
         );
-        let mut names: Vec<_> = names.into_iter().collect();
-        names.sort();
+        let names: Vec<_> = names.into_iter().map(|(_, _, name)| name).collect();
         assert_eq!(names, ["tailor.abc123.js", "tailor.f00d.css"]);
+        let split = hashed_names(&options(Path::new("site")), "split: 0a\nmanifest: 0a\n");
+        let names: Vec<_> = split.into_iter().map(|(_, _, name)| name).collect();
+        assert_eq!(
+            names,
+            ["__wasm_split.0a.js", "__wasm_split_manifest.0a.json"]
+        );
+    }
+
+    #[test]
+    fn files_named_by_a_hash_of_the_bundle_are_the_hashed_ones() {
+        let hashes: HashSet<String> = ["0a1b".to_string()].into();
+        for path in [
+            "/pkg/tailor.0a1b.wasm",
+            "/pkg/chunk_3.0a1b.wasm",
+            "/pkg/__wasm_split.0a1b.js",
+        ] {
+            assert!(is_hashed("pkg", &hashes, path), "{path}");
+        }
+        for path in [
+            "/pkg/tailor.wasm",
+            "/pkg/chunk_3.0a1.wasm",
+            "/pkg/0a1b/x.wasm",
+            "/other/tailor.0a1b.wasm",
+            "/pkgx/tailor.0a1b.wasm",
+            "/favicon.svg",
+        ] {
+            assert!(!is_hashed("pkg", &hashes, path), "{path}");
+        }
     }
 
     #[test]
@@ -223,6 +285,24 @@ mod tests {
         assert!(hashed.hash_files);
         assert!(Path::new(&*hashed.hash_file).is_absolute());
         assert!(!with_hashed_names(options(&site.path().join("elsewhere"))).hash_files);
+
+        // A split bundle names its loader and manifest: both must be there.
+        std::fs::write(
+            site.path().join(HASH_FILE),
+            "js: a1\nwasm: b2\ncss: c3\nsplit: a1\n",
+        )
+        .unwrap();
+        assert!(!with_hashed_names(options(site.path())).hash_files);
+        std::fs::write(
+            site.path().join(HASH_FILE),
+            "js: a1\nwasm: b2\ncss: c3\nsplit: a1\nmanifest: a1\n",
+        )
+        .unwrap();
+        assert!(!with_hashed_names(options(site.path())).hash_files);
+        for name in ["__wasm_split.a1.js", "__wasm_split_manifest.a1.json"] {
+            std::fs::write(site.path().join("pkg").join(name), "x").unwrap();
+        }
+        assert!(with_hashed_names(options(site.path())).hash_files);
 
         // A build that does not hash wrote into the same site afterwards.
         std::fs::write(site.path().join("pkg/tailor.wasm"), "x").unwrap();

@@ -335,35 +335,66 @@ mod submit {
         };
         let _ = data.append_with_blob_and_filename("resume", &file, &name);
         leptos::task::spawn_local(async move {
-            let sent = match gloo_net::http::Request::post(tailor_common::paths::RESUME_PREVIEW)
-                .header("Accept", "application/json")
-                .body(data)
-            {
-                Ok(request) => request.send().await,
-                Err(e) => Err(e),
-            };
-            let outcome = match sent {
-                Ok(r) if r.ok() => r
-                    .json::<tailor_common::PreviewResponse>()
-                    .await
-                    .map(|p| Preview::Read(name.clone(), p))
-                    .unwrap_or_else(|_| {
-                        Preview::Failed(name.clone(), "the answer could not be read".into())
-                    }),
-                Ok(r) => match r.json::<tailor_common::ApiErrorBody>().await {
-                    Ok(body) => {
-                        let message = body.error.message.clone();
-                        fail(set_error, body.error.code, body.error.message);
-                        Preview::Failed(name.clone(), message)
-                    }
-                    Err(_) => {
-                        Preview::Failed(name.clone(), format!("the server answered {}", r.status()))
-                    }
-                },
-                Err(_) => Preview::Failed(name.clone(), "the server could not be reached".into()),
+            let outcome = match send_preview(data).await {
+                Ok(read) => Preview::Read(name, read),
+                Err(Sent::Refused(code, message)) => {
+                    fail(set_error, code, message.clone());
+                    Preview::Failed(name, message)
+                }
+                Err(Sent::Failed(message)) => Preview::Failed(name, message),
             };
             set_preview.set(Some(outcome));
         });
+    }
+
+    /// Why a form sent with [`send_preview`] or [`send_start`] has no answer.
+    #[cfg(feature = "hydrate")]
+    pub enum Sent {
+        /// The server's refusal: its error code and message.
+        Refused(String, String),
+        /// No answer that could be read (the network, a broken reply).
+        Failed(String),
+    }
+
+    /// Posts `data` to `path` and reads the JSON answer. What follows, and
+    /// the fetch and JSON machinery in them, is `#[lazy]`: split out of the
+    /// main bundle (app/src/lib.rs) and loaded when a person first chooses
+    /// a file or sends the form, so the first visit does not download it.
+    #[cfg(feature = "hydrate")]
+    async fn post<T: serde::de::DeserializeOwned>(
+        path: &str,
+        data: web_sys::FormData,
+    ) -> Result<T, Sent> {
+        let request = gloo_net::http::Request::post(path)
+            .header("Accept", "application/json")
+            .body(data)
+            .map_err(|_| Sent::Failed("the request could not be made".into()))?;
+        let response = request.send().await.map_err(|_| {
+            Sent::Failed("Could not reach the server. Check your connection and try again.".into())
+        })?;
+        if response.ok() {
+            return response
+                .json::<T>()
+                .await
+                .map_err(|_| Sent::Failed("The server's answer could not be read.".into()));
+        }
+        let status = response.status();
+        match response.json::<tailor_common::ApiErrorBody>().await {
+            Ok(body) => Err(Sent::Refused(body.error.code, body.error.message)),
+            Err(_) => Err(Sent::Failed(format!("The server answered {status}."))),
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    #[leptos::lazy]
+    async fn send_preview(data: web_sys::FormData) -> Result<tailor_common::PreviewResponse, Sent> {
+        post(tailor_common::paths::RESUME_PREVIEW, data).await
+    }
+
+    #[cfg(feature = "hydrate")]
+    #[leptos::lazy]
+    async fn send_start(data: web_sys::FormData) -> Result<tailor_common::StartResponse, Sent> {
+        post(tailor_common::paths::START, data).await
     }
 
     #[cfg(feature = "hydrate")]
@@ -373,7 +404,6 @@ mod submit {
         set_busy: leptos::prelude::WriteSignal<bool>,
         navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
     ) {
-        use tailor_common::{ApiErrorBody, StartResponse};
         use wasm_bindgen::JsCast;
 
         ev.prevent_default();
@@ -401,37 +431,12 @@ mod submit {
         set_busy.set(true);
         set_error.set(None);
         leptos::task::spawn_local(async move {
-            let sent = match gloo_net::http::Request::post(tailor_common::paths::START)
-                .header("Accept", "application/json")
-                .body(data)
-            {
-                Ok(request) => request.send().await,
-                Err(e) => Err(e),
-            };
-            let outcome = match sent {
-                Ok(response) if response.ok() => match response.json::<StartResponse>().await {
-                    Ok(started) => Ok(started),
-                    Err(_) => Err((
-                        "bad_response".to_string(),
-                        "The server's answer could not be read.".to_string(),
-                    )),
-                },
-                Ok(response) => {
-                    let status = response.status();
-                    Err(match response.json::<ApiErrorBody>().await {
-                        Ok(body) => (body.error.code, body.error.message),
-                        Err(_) => ("http".to_string(), format!("The server answered {status}.")),
-                    })
-                }
-                Err(_) => Err((
-                    "network".to_string(),
-                    "Could not reach the server. Check your connection and try again.".to_string(),
-                )),
-            };
+            let outcome = send_start(data).await;
             set_busy.set(false);
             match outcome {
                 Ok(started) => navigate(&format!("/jobs/{}", started.job_id), Default::default()),
-                Err((code, message)) => fail(set_error, code, message),
+                Err(Sent::Refused(code, message)) => fail(set_error, code, message),
+                Err(Sent::Failed(message)) => fail(set_error, "network".into(), message),
             }
         });
     }
