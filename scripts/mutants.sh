@@ -12,6 +12,7 @@
 # cores). Run it only in a worktree of its own (`git worktree add`): the
 # tree is edited while it runs, and proptest records the mutants' failures
 # in proptest-regressions/ (check those files out again afterwards).
+# MUTANTS_ITERATE=1 tests again only what the module's last run missed.
 #
 # MODULE is one of: reducer, evidence, hub, stream, append, lifecycle.
 set -euo pipefail
@@ -28,6 +29,9 @@ run() {
   # Missed mutants make cargo-mutants exit non-zero; the report says which.
   local in_place=()
   [ "${MUTANTS_IN_PLACE:-0}" = 1 ] && in_place=(--in-place)
+  # MUTANTS_ITERATE=1: test again only the mutants the last run of this
+  # module did not catch (after adding tests, or widening its filter).
+  [ "${MUTANTS_ITERATE:-0}" = 1 ] && in_place+=(--iterate)
   cargo mutants --no-shuffle "${in_place[@]}" --output "$out/$name" "$@" || true
 }
 
@@ -42,7 +46,8 @@ for m in "${modules[@]}"; do
     evidence) run evidence -p tailor-server -f server/src/engine/validate/evidence.rs \
       -f server/src/engine/validate/facts.rs \
       -- --lib --test suite -- validate:: truth_audit:: evidence_prop:: ;;
-    hub) run hub -p tailor-server -f server/src/hub.rs -- --lib --test suite -- hub:: stream:: control:: ;;
+    # The window's own tests are fanout:: (over real sockets).
+    hub) run hub -p tailor-server -f server/src/hub.rs -- --lib --test suite -- hub:: stream:: control:: fanout:: ;;
     # With the route's own tests: the cursor at the log's end, and the
     # window's counters (added when a stream ends).
     stream) run stream -p tailor-server -f server/src/routes/stream.rs -- --lib --test suite -- stream:: control:: \

@@ -390,3 +390,337 @@ impl Hub {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The hub against the real memory store. Another instance's events are
+    //! appended to the store directly, as that instance would, and announced
+    //! with [`Hub::wake`], as its `NOTIFY` would be.
+
+    use tailor_common::{DoneStatus, DraftTextPayload, JobStatus};
+    use tokio::time::timeout;
+
+    use super::*;
+    use crate::store::{
+        tests::{done, inputs, status},
+        MemoryStore,
+    };
+
+    const PATIENCE: Duration = Duration::from_secs(5);
+
+    fn hub_with(limits: WindowLimits) -> Arc<Hub> {
+        Arc::new(Hub::with_window(
+            Arc::new(MemoryStore::new()),
+            Duration::from_secs(15),
+            CancellationToken::new(),
+            Arc::new(Metrics::default()),
+            limits,
+        ))
+    }
+
+    fn hub() -> Arc<Hub> {
+        hub_with(WindowLimits::default())
+    }
+
+    async fn new_job(hub: &Hub) -> Uuid {
+        let id = Uuid::new_v4();
+        hub.store().create(id, inputs(), now_ms()).await.unwrap();
+        id
+    }
+
+    /// What another instance writes: in the log, not in this hub's window.
+    async fn append_elsewhere(hub: &Hub, job: Uuid, count: usize) -> u64 {
+        let mut last = 0;
+        for _ in 0..count {
+            last = hub
+                .store()
+                .append(job, status(JobStatus::Running), now_ms())
+                .await
+                .unwrap()
+                .seq;
+        }
+        last
+    }
+
+    fn counter(hub: &Hub, name: &str) -> u64 {
+        let text = hub.metrics().render();
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+    }
+
+    fn seqs(frames: &Frames, after: u64) -> Vec<u64> {
+        let mut cursor = after;
+        let mut out = Vec::new();
+        while let Lookup::Hit(frame) = frames.lookup(cursor) {
+            out.push(frame.seq);
+            cursor = frame.seq;
+        }
+        out
+    }
+
+    async fn woken(wake: &mut watch::Receiver<u64>) {
+        timeout(PATIENCE, wake.changed())
+            .await
+            .expect("readers are woken")
+            .expect("the channel is open");
+    }
+
+    #[tokio::test]
+    async fn a_published_event_is_encoded_into_the_window_and_wakes_readers() {
+        let hub = hub();
+        let job = new_job(&hub).await;
+        let mut sub = hub.join(job);
+        let event = hub.publish(job, status(JobStatus::Started)).await.unwrap();
+        assert_eq!(event.seq, 1);
+        woken(&mut sub.wake).await;
+        assert_eq!(*sub.wake.borrow(), 1, "the waker holds the latest seq");
+        assert_eq!(sub.frames.last_seq(), Some(1));
+        let Lookup::Hit(frame) = sub.frames.lookup(0) else {
+            panic!("the event is in the window");
+        };
+        assert_eq!(frame.bytes, crate::sse::event(&event));
+        assert!(matches!(sub.frames.lookup(1), Lookup::CaughtUp));
+        let (count, bytes) = hub.window_size(job).unwrap();
+        assert_eq!((count, bytes), (1, frame.bytes.len()));
+        assert_eq!(counter(&hub, "tailor_events_published_total"), 1);
+        assert_eq!(counter(&hub, "tailor_window_fills_total"), 0);
+    }
+
+    #[tokio::test]
+    async fn publishing_for_a_job_nobody_watches_keeps_no_window() {
+        let hub = hub();
+        let job = new_job(&hub).await;
+        hub.publish(job, status(JobStatus::Started)).await.unwrap();
+        assert_eq!(hub.window_size(job), None);
+        let mut wake = hub.subscribe(job);
+        assert_eq!(hub.window_size(job), Some((0, 0)));
+        hub.publish(job, status(JobStatus::Running)).await.unwrap();
+        woken(&mut wake).await;
+        assert_eq!(*wake.borrow(), 2);
+    }
+
+    #[tokio::test]
+    async fn another_instances_event_is_read_once_for_all_readers() {
+        let hub = hub();
+        let job = new_job(&hub).await;
+        let mut first = hub.join(job);
+        let mut second = hub.join(job);
+        let last = append_elsewhere(&hub, job, 3).await;
+
+        hub.wake(job, last);
+        woken(&mut first.wake).await;
+        woken(&mut second.wake).await;
+        // A window that did not know where the log stood starts at the
+        // announced event; readers before it read the store.
+        assert_eq!(seqs(&first.frames, 2), vec![3]);
+        assert!(matches!(first.frames.lookup(0), Lookup::Behind));
+        assert_eq!(counter(&hub, "tailor_window_fills_total"), 1);
+
+        let last = append_elsewhere(&hub, job, 2).await;
+        hub.wake(job, last);
+        woken(&mut first.wake).await;
+        assert_eq!(seqs(&second.frames, 2), vec![3, 4, 5]);
+        assert_eq!(counter(&hub, "tailor_window_fills_total"), 2);
+
+        // Announcing what the window already holds reads nothing.
+        hub.wake(job, last);
+        hub.wake(job, last - 1);
+        assert!(!first.frames.filling.load(Ordering::SeqCst));
+        assert_eq!(counter(&hub, "tailor_window_fills_total"), 2);
+    }
+
+    #[tokio::test]
+    async fn a_long_run_of_another_instances_events_is_read_page_by_page() {
+        let hub = hub_with(WindowLimits {
+            frames: 2 * PAGE + 100,
+            bytes: 16 << 20,
+        });
+        let job = new_job(&hub).await;
+        let mut sub = hub.join(job);
+        hub.publish(job, status(JobStatus::Started)).await.unwrap();
+        woken(&mut sub.wake).await;
+        let last = append_elsewhere(&hub, job, 2 * PAGE + 10).await;
+
+        hub.wake(job, last);
+        woken(&mut sub.wake).await;
+        assert_eq!(sub.frames.last_seq(), Some(last));
+        assert_eq!(seqs(&sub.frames, 0), (1..=last).collect::<Vec<_>>());
+        assert_eq!(hub.window_size(job).unwrap().0, last as usize);
+        assert_eq!(
+            counter(&hub, "tailor_window_fills_total"),
+            3,
+            "two full pages and a part"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_wake_for_a_job_nobody_watches_reads_nothing() {
+        let hub = hub();
+        let job = new_job(&hub).await;
+        let last = append_elsewhere(&hub, job, 2).await;
+        hub.wake(job, last);
+        hub.wake_all();
+        tokio::task::yield_now().await;
+        assert_eq!(hub.window_size(job), None);
+        assert_eq!(counter(&hub, "tailor_window_fills_total"), 0);
+    }
+
+    #[tokio::test]
+    async fn a_refresh_reads_every_watched_jobs_new_events() {
+        let hub = hub();
+        let (a, b) = (new_job(&hub).await, new_job(&hub).await);
+        let (mut sub_a, mut sub_b) = (hub.join(a), hub.join(b));
+        for (job, sub) in [(a, &mut sub_a), (b, &mut sub_b)] {
+            hub.publish(job, status(JobStatus::Started)).await.unwrap();
+            woken(&mut sub.wake).await;
+        }
+        // Their NOTIFYs were lost: only the periodic refresh finds them.
+        append_elsewhere(&hub, a, 2).await;
+        append_elsewhere(&hub, b, 1).await;
+        hub.wake_all();
+        woken(&mut sub_a.wake).await;
+        woken(&mut sub_b.wake).await;
+        assert_eq!(seqs(&sub_a.frames, 0), vec![1, 2, 3]);
+        assert_eq!(seqs(&sub_b.frames, 0), vec![1, 2]);
+    }
+
+    #[tokio::test]
+    async fn a_refresh_of_a_window_that_knows_nothing_only_wakes_its_readers() {
+        let hub = hub();
+        let job = new_job(&hub).await;
+        let mut sub = hub.join(job);
+        append_elsewhere(&hub, job, 2).await;
+        hub.wake_all();
+        woken(&mut sub.wake).await;
+        assert_eq!(hub.window_size(job), Some((0, 0)), "readers read the store");
+        assert_eq!(counter(&hub, "tailor_window_fills_total"), 0);
+        assert!(!sub.frames.filling.load(Ordering::SeqCst));
+    }
+
+    #[tokio::test]
+    async fn forgetting_a_job_ends_its_readers_and_no_other() {
+        let hub = hub();
+        let (gone, kept) = (new_job(&hub).await, new_job(&hub).await);
+        let mut gone_sub = hub.join(gone);
+        let kept_sub = hub.join(kept);
+        hub.forget(&[gone]);
+        let closed = timeout(PATIENCE, gone_sub.wake.changed()).await.unwrap();
+        assert!(closed.is_err(), "the reader's channel closed");
+        assert_eq!(hub.window_size(gone), None);
+        assert!(
+            kept_sub.wake.has_changed().is_ok(),
+            "the other job's channel is open"
+        );
+        assert!(hub.window_size(kept).is_some());
+    }
+
+    #[tokio::test]
+    async fn only_jobs_nobody_listens_to_lose_their_channels() {
+        let hub = hub();
+        let (watched, left) = (new_job(&hub).await, new_job(&hub).await);
+        let _watching = hub.join(watched);
+        drop(hub.join(left));
+        hub.prune_idle_wakers();
+        assert!(hub.window_size(watched).is_some());
+        assert_eq!(hub.window_size(left), None);
+    }
+
+    #[tokio::test]
+    async fn a_line_in_flight_reaches_watchers_until_cleared() {
+        let hub = hub();
+        let job = new_job(&hub).await;
+        let draft = DraftTextPayload {
+            patch_id: "p1".into(),
+            section: "Experience".into(),
+            original: "Wrote code".into(),
+            text: "Wrote Rust".into(),
+        };
+        let unwatched = new_job(&hub).await;
+        hub.show_draft(unwatched, draft.clone());
+        assert_eq!(hub.window_size(unwatched), None, "no feed for nobody");
+
+        let mut sub = hub.join(job);
+        hub.show_draft(job, draft.clone());
+        timeout(PATIENCE, sub.drafts.changed())
+            .await
+            .unwrap()
+            .unwrap();
+        let shown = sub.drafts.borrow_and_update().clone().expect("a draft");
+        assert_eq!(shown.job_id, job);
+        assert_eq!(shown.body, EventBody::DraftText(draft));
+        assert_eq!(
+            hub.window_size(job),
+            Some((0, 0)),
+            "drafts are not stored frames"
+        );
+
+        hub.clear_draft(job);
+        timeout(PATIENCE, sub.drafts.changed())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(sub.drafts.borrow().is_none());
+    }
+
+    #[tokio::test]
+    async fn the_sweeper_removes_finished_jobs_past_their_time_and_ends_their_streams() {
+        let hub = hub();
+        let (finished, running) = (new_job(&hub).await, new_job(&hub).await);
+        let mut finished_sub = hub.join(finished);
+        let running_sub = hub.join(running);
+        hub.publish(finished, done(DoneStatus::Completed))
+            .await
+            .unwrap();
+        hub.publish(running, status(JobStatus::Running))
+            .await
+            .unwrap();
+        // Finished strictly before the sweep's cutoff.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+
+        let sweeper = tokio::spawn(hub.clone().run_sweeper(Duration::ZERO, Duration::ZERO));
+        let closed = timeout(PATIENCE, async {
+            loop {
+                if finished_sub.wake.changed().await.is_err() {
+                    return;
+                }
+            }
+        })
+        .await;
+        assert!(closed.is_ok(), "the finished job's stream ended");
+        assert!(hub.store().snapshot(finished).await.unwrap().is_none());
+        assert!(hub.store().snapshot(running).await.unwrap().is_some());
+        assert!(
+            hub.window_size(running).is_some(),
+            "a watched job keeps its feed"
+        );
+        drop(running_sub);
+
+        hub.shutdown().cancel();
+        timeout(PATIENCE, sweeper)
+            .await
+            .expect("the sweeper stops at shutdown")
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn the_heartbeat_ticks_at_its_interval_and_stops_at_shutdown() {
+        let hub = Arc::new(Hub::new(
+            Arc::new(MemoryStore::new()),
+            Duration::from_millis(20),
+            CancellationToken::new(),
+            Arc::new(Metrics::default()),
+        ));
+        assert_eq!(hub.heartbeat(), Duration::from_millis(20));
+        let mut beat = hub.beat();
+        let mut same = hub.beat();
+        timeout(PATIENCE, beat.changed()).await.unwrap().unwrap();
+        timeout(PATIENCE, same.changed()).await.unwrap().unwrap();
+        assert_eq!(*beat.borrow(), *same.borrow(), "one timer for every stream");
+        assert!(*beat.borrow() >= 1);
+
+        hub.shutdown().cancel();
+        let ended = timeout(PATIENCE, async { while beat.changed().await.is_ok() {} }).await;
+        assert!(ended.is_ok(), "the timer's task ends at shutdown");
+    }
+}

@@ -41,7 +41,7 @@ use leptos::{
     config::LeptosOptions,
     prelude::{provide_context, use_context},
 };
-use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes, ResponseOptions};
 use tailor_app::{
     api::ssr::{JobLookup, Unavailable, Viewed},
     shell, App,
@@ -154,12 +154,9 @@ pub fn router(state: AppState) -> Router {
         .merge(routes::api_router())
         .route("/metrics", get(metrics))
         .route("/healthz", get(|| async { "ok" }))
-        .leptos_routes_with_context(
-            &state,
-            generate_route_list(App),
-            context.clone(),
-            move || shell(leptos_options.clone()),
-        )
+        .leptos_routes_with_context(&state, page_routes(), context.clone(), move || {
+            shell(leptos_options.clone())
+        })
         .fallback(static_or_not_found(&state, context))
         .layer(middleware::map_response(site::html_is_revalidated))
         // The default predicate never compresses text/event-stream: a
@@ -181,6 +178,17 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(defences::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The app's page routes, listed once per process. Listing them runs the
+/// app with resource loading suspended by a process-wide flag in
+/// leptos_server: a page render that first polls a resource while another
+/// router is being built in the same process waits forever
+/// (leptos-rs/leptos#4773). A process serves with one router, but the
+/// tests build one per test, in parallel.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// What no route answers: a file of the site root if there is one, else

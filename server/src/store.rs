@@ -8,7 +8,7 @@ mod memory;
 mod postgres;
 mod sqlite;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use memory::MemoryStore;
 pub use postgres::{redact as redact_url, testing as pg_testing, PgSettings, PgStore};
