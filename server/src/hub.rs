@@ -555,6 +555,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_fill_looks_again_when_a_later_event_was_announced_during_its_read() {
+        let hub = hub();
+        let job = new_job(&hub).await;
+        let mut sub = hub.join(job);
+        hub.publish(job, status(JobStatus::Started)).await.unwrap();
+        woken(&mut sub.wake).await;
+        let last = append_elsewhere(&hub, job, 2).await;
+        // As if seq 5's notice came while the fill read 2 and 3: the fill
+        // that is running reads again rather than leave 4 and 5 unread.
+        hub.wake(job, last + 2);
+        woken(&mut sub.wake).await;
+        timeout(PATIENCE, async {
+            while sub.frames.filling.load(Ordering::SeqCst) {
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the fill ends");
+        assert_eq!(seqs(&sub.frames, 0), vec![1, 2, 3]);
+        assert_eq!(
+            counter(&hub, "tailor_window_fills_total"),
+            2,
+            "read, then looked again"
+        );
+    }
+
+    #[tokio::test]
     async fn a_wake_for_a_job_nobody_watches_reads_nothing() {
         let hub = hub();
         let job = new_job(&hub).await;
@@ -714,13 +741,29 @@ mod tests {
         assert_eq!(hub.heartbeat(), Duration::from_millis(20));
         let mut beat = hub.beat();
         let mut same = hub.beat();
-        timeout(PATIENCE, beat.changed()).await.unwrap().unwrap();
+        // It keeps ticking while the hub lives, not once.
+        while *beat.borrow_and_update() < 3 {
+            timeout(PATIENCE, beat.changed()).await.unwrap().unwrap();
+        }
         timeout(PATIENCE, same.changed()).await.unwrap().unwrap();
-        assert_eq!(*beat.borrow(), *same.borrow(), "one timer for every stream");
-        assert!(*beat.borrow() >= 1);
+        assert!(*same.borrow() >= 3, "one timer for every stream");
 
         hub.shutdown().cancel();
         let ended = timeout(PATIENCE, async { while beat.changed().await.is_ok() {} }).await;
         assert!(ended.is_ok(), "the timer's task ends at shutdown");
+    }
+
+    #[tokio::test]
+    async fn the_heartbeat_ends_with_its_hub() {
+        let hub = Arc::new(Hub::new(
+            Arc::new(MemoryStore::new()),
+            Duration::from_millis(20),
+            CancellationToken::new(),
+            Arc::new(Metrics::default()),
+        ));
+        let mut beat = hub.beat();
+        drop(hub);
+        let ended = timeout(PATIENCE, async { while beat.changed().await.is_ok() {} }).await;
+        assert!(ended.is_ok(), "no timer outlives the hub");
     }
 }

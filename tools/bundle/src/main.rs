@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! tailor-bundle split <cargo's tailor_app.wasm> <stage>
-//!     wasm-bindgen <stage>/main/tailor_split.wasm --out-dir <stage>/pkg --out-name tailor.<placeholder>
+//!     wasm-bindgen <stage>/main/tailor_split.wasm --out-dir <stage>/pkg --out-name tailor
 //!     wasm-opt <stage>/pkg/*.wasm
 //! tailor-bundle name <stage>/pkg <site>/pkg     # prints the hash file's lines
 //! ```
