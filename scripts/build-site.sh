@@ -48,7 +48,7 @@ made_from="$profile $(stat -c '%s %Y' "$input") $(stat -c '%s %Y' "$bundle") was
 if [ ! -d "$stage/pkg" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$made_from" ]; then
   rm -f "$stamp"
   "$bundle" split "$input" "$stage"
-  # The glue's placeholder name is the namer's to replace (tools/bundle).
+  # tailor.js and tailor_bg.wasm get their final names from the namer (tools/bundle).
   wasm-bindgen --target web --no-typescript --keep-lld-exports --out-dir "$stage/pkg" \
     --out-name "tailor" "$stage/main/tailor_split.wasm"
   if [ "$profile" = release ]; then
