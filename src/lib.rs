@@ -6,8 +6,10 @@
 //! does no IO and builds for native targets and `wasm32-unknown-unknown`.
 //!
 //! It also holds what server, app and tests must agree on, written once:
-//! the API's [`paths`], the shared [`metric_keys`] and the input [`limits`].
+//! the API's [`paths`], the shared [`metric_keys`], the input [`limits`] and
+//! the browser [`bundle`]'s file names.
 
+pub mod bundle;
 pub mod limits;
 pub mod metric_keys;
 pub mod paths;

@@ -428,6 +428,37 @@ mod tests {
         id
     }
 
+    /// A job watched by one reader whose window knows where the log stands:
+    /// its first event was published here and the reader was woken by it.
+    async fn watched_job(hub: &Hub) -> (Uuid, Subscription) {
+        let job = new_job(hub).await;
+        let mut sub = hub.join(job);
+        hub.publish(job, status(JobStatus::Started)).await.unwrap();
+        woken(&mut sub.wake).await;
+        (job, sub)
+    }
+
+    /// A hub whose heartbeat ticks every 20 ms.
+    fn beating_hub() -> Arc<Hub> {
+        Arc::new(Hub::new(
+            Arc::new(MemoryStore::new()),
+            Duration::from_millis(20),
+            CancellationToken::new(),
+            Arc::new(Metrics::default()),
+        ))
+    }
+
+    /// Waits until no fill task is reading the store for `frames`' job.
+    async fn fill_ended(frames: &Frames) {
+        timeout(PATIENCE, async {
+            while frames.filling.load(Ordering::SeqCst) {
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the fill ends");
+    }
+
     /// What another instance writes: in the log, not in this hub's window.
     async fn append_elsewhere(hub: &Hub, job: Uuid, count: usize) -> u64 {
         let mut last = 0;
@@ -536,10 +567,7 @@ mod tests {
             frames: 2 * PAGE + 100,
             bytes: 16 << 20,
         });
-        let job = new_job(&hub).await;
-        let mut sub = hub.join(job);
-        hub.publish(job, status(JobStatus::Started)).await.unwrap();
-        woken(&mut sub.wake).await;
+        let (job, mut sub) = watched_job(&hub).await;
         let last = append_elsewhere(&hub, job, 2 * PAGE + 10).await;
 
         hub.wake(job, last);
@@ -557,22 +585,13 @@ mod tests {
     #[tokio::test]
     async fn a_fill_looks_again_when_a_later_event_was_announced_during_its_read() {
         let hub = hub();
-        let job = new_job(&hub).await;
-        let mut sub = hub.join(job);
-        hub.publish(job, status(JobStatus::Started)).await.unwrap();
-        woken(&mut sub.wake).await;
+        let (job, mut sub) = watched_job(&hub).await;
         let last = append_elsewhere(&hub, job, 2).await;
         // As if seq 5's notice came while the fill read 2 and 3: the fill
         // that is running reads again rather than leave 4 and 5 unread.
         hub.wake(job, last + 2);
         woken(&mut sub.wake).await;
-        timeout(PATIENCE, async {
-            while sub.frames.filling.load(Ordering::SeqCst) {
-                tokio::task::yield_now().await;
-            }
-        })
-        .await
-        .expect("the fill ends");
+        fill_ended(&sub.frames).await;
         assert_eq!(seqs(&sub.frames, 0), vec![1, 2, 3]);
         assert_eq!(
             counter(&hub, "tailor_window_fills_total"),
@@ -596,12 +615,8 @@ mod tests {
     #[tokio::test]
     async fn a_refresh_reads_every_watched_jobs_new_events() {
         let hub = hub();
-        let (a, b) = (new_job(&hub).await, new_job(&hub).await);
-        let (mut sub_a, mut sub_b) = (hub.join(a), hub.join(b));
-        for (job, sub) in [(a, &mut sub_a), (b, &mut sub_b)] {
-            hub.publish(job, status(JobStatus::Started)).await.unwrap();
-            woken(&mut sub.wake).await;
-        }
+        let (a, mut sub_a) = watched_job(&hub).await;
+        let (b, mut sub_b) = watched_job(&hub).await;
         // Their NOTIFYs were lost: only the periodic refresh finds them.
         append_elsewhere(&hub, a, 2).await;
         append_elsewhere(&hub, b, 1).await;
@@ -696,16 +711,17 @@ mod tests {
         let (finished, running) = (new_job(&hub).await, new_job(&hub).await);
         let mut finished_sub = hub.join(finished);
         let running_sub = hub.join(running);
-        hub.publish(finished, done(DoneStatus::Completed))
+        // Finished two minutes ago, kept for one.
+        let ttl = Duration::from_secs(60);
+        hub.store()
+            .append(finished, done(DoneStatus::Completed), now_ms() - 120_000)
             .await
             .unwrap();
         hub.publish(running, status(JobStatus::Running))
             .await
             .unwrap();
-        // Finished strictly before the sweep's cutoff.
-        tokio::time::sleep(Duration::from_millis(5)).await;
 
-        let sweeper = tokio::spawn(hub.clone().run_sweeper(Duration::ZERO, Duration::ZERO));
+        let sweeper = tokio::spawn(hub.clone().run_sweeper(ttl, Duration::ZERO));
         let closed = timeout(PATIENCE, async {
             loop {
                 if finished_sub.wake.changed().await.is_err() {
@@ -732,12 +748,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_heartbeat_ticks_at_its_interval_and_stops_at_shutdown() {
-        let hub = Arc::new(Hub::new(
-            Arc::new(MemoryStore::new()),
-            Duration::from_millis(20),
-            CancellationToken::new(),
-            Arc::new(Metrics::default()),
-        ));
+        let hub = beating_hub();
         assert_eq!(hub.heartbeat(), Duration::from_millis(20));
         let mut beat = hub.beat();
         let mut same = hub.beat();
@@ -755,12 +766,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_heartbeat_ends_with_its_hub() {
-        let hub = Arc::new(Hub::new(
-            Arc::new(MemoryStore::new()),
-            Duration::from_millis(20),
-            CancellationToken::new(),
-            Arc::new(Metrics::default()),
-        ));
+        let hub = beating_hub();
         let mut beat = hub.beat();
         drop(hub);
         let ended = timeout(PATIENCE, async { while beat.changed().await.is_ok() {} }).await;

@@ -25,6 +25,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use leptos::config::LeptosOptions;
+use tailor_common::bundle::Kind;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
@@ -37,22 +38,11 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// conditional request: `If-Modified-Since`, answered by a 304).
 pub const REVALIDATE: &str = "no-cache";
 
-/// The kinds of file every bundle has, as the hash file names them
-/// (`js: <hash>`).
-const REQUIRED: [&str; 3] = ["js", "wasm", "css"];
+/// The kinds of file every bundle has.
+const REQUIRED: [Kind; 3] = [Kind::Js, Kind::Wasm, Kind::Css];
 /// The kinds a split bundle has besides (tools/bundle): the loader of its
 /// chunks and the manifest of which chunks each page needs. Both or none.
-const SPLIT: [&str; 2] = ["split", "manifest"];
-
-/// The file the hash file's line `kind: hash` names, as Leptos reads it.
-fn named_file(output_name: &str, kind: &str, hash: &str) -> Option<String> {
-    Some(match kind {
-        "js" | "wasm" | "css" => format!("{output_name}.{hash}.{kind}"),
-        "split" => format!("__wasm_split.{hash}.js"),
-        "manifest" => format!("__wasm_split_manifest.{hash}.json"),
-        _ => return None,
-    })
-}
+const SPLIT: [Kind; 2] = [Kind::Split, Kind::Manifest];
 
 /// `options` with Leptos' file hashing turned on when the site root holds a
 /// hash file whose every named file is there. Leptos looks for the hash file
@@ -82,9 +72,9 @@ pub fn with_hashed_names(mut options: LeptosOptions) -> LeptosOptions {
         );
         return options;
     }
-    let has = |kind: &str| named.iter().any(|(k, _, _)| k == kind);
-    let whole = REQUIRED.iter().all(|k| has(k))
-        && (SPLIT.iter().all(|k| has(k)) || !SPLIT.iter().any(|k| has(k)));
+    let has = |kind: Kind| named.iter().any(|(k, _, _)| *k == kind);
+    let whole = REQUIRED.into_iter().all(has)
+        && (SPLIT.into_iter().all(has) || !SPLIT.into_iter().any(has));
     if !whole || named.iter().any(|(_, _, name)| !pkg.join(name).is_file()) {
         tracing::warn!(
             hash_file = %path.display(),
@@ -116,15 +106,20 @@ fn hash_file_path(options: &LeptosOptions) -> PathBuf {
 
 /// The hash file `text`'s lines as (kind, hash, the file it names:
 /// `tailor.<hash>.wasm`), those of kinds Leptos knows.
-fn hashed_names(options: &LeptosOptions, text: &str) -> Vec<(String, String, String)> {
+fn hashed_names(options: &LeptosOptions, text: &str) -> Vec<(Kind, String, String)> {
     text.lines()
         .filter_map(|line| line.split_once(':'))
         .filter_map(|(kind, hash)| {
-            let (kind, hash) = (kind.trim(), hash.trim());
+            let (kind, hash) = (Kind::parse(kind.trim())?, hash.trim());
             // A name, never a path.
             let plain = !hash.is_empty() && hash.chars().all(|c| c.is_ascii_alphanumeric());
-            let name = named_file(&options.output_name, kind, hash).filter(|_| plain)?;
-            Some((kind.to_string(), hash.to_string(), name))
+            plain.then(|| {
+                (
+                    kind,
+                    hash.to_string(),
+                    kind.file_name(&options.output_name, hash),
+                )
+            })
         })
         .collect()
 }

@@ -10,6 +10,7 @@ use std::{
 };
 
 use sha2::{Digest, Sha256};
+use tailor_common::bundle::Kind;
 
 use crate::{split, HASH_LEN, OUTPUT_NAME, PLACEHOLDER};
 
@@ -47,13 +48,13 @@ pub fn name(stage: &Path, pkg: &Path) -> Result<String, String> {
     let mut renamed = BTreeMap::new();
     for name in files.keys() {
         let final_name = if *name == glue_name() {
-            format!("{OUTPUT_NAME}.{hash}.js")
+            Kind::Js.file_name(OUTPUT_NAME, &hash)
         } else if *name == main_wasm_name() {
-            format!("{OUTPUT_NAME}.{hash}.wasm")
+            Kind::Wasm.file_name(OUTPUT_NAME, &hash)
         } else if *name == split::loader_name(PLACEHOLDER) {
             split::loader_name(&hash)
         } else if name == split::MANIFEST {
-            format!("__wasm_split_manifest.{hash}.json")
+            Kind::Manifest.file_name(OUTPUT_NAME, &hash)
         } else if let Some(stem) = name.strip_suffix(".wasm") {
             format!("{stem}.{hash}.wasm")
         } else {
@@ -85,11 +86,14 @@ pub fn name(stage: &Path, pkg: &Path) -> Result<String, String> {
         }
         write_if_changed(&pkg.join(final_name), &bytes)?;
     }
-    let mut lines = format!("js: {hash}\nwasm: {hash}\n");
+    let mut kinds = vec![Kind::Js, Kind::Wasm];
     if files.contains_key(split::MANIFEST) {
-        lines.push_str(&format!("manifest: {hash}\nsplit: {hash}\n"));
+        kinds.extend([Kind::Manifest, Kind::Split]);
     }
-    Ok(lines)
+    Ok(kinds
+        .into_iter()
+        .map(|kind| format!("{}: {hash}\n", kind.key()))
+        .collect())
 }
 
 /// Every file of the stage by name; the stage holds files only.

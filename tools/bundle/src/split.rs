@@ -3,14 +3,17 @@
 
 use std::{collections::BTreeMap, path::Path};
 
+use tailor_common::bundle::Kind;
+
 use crate::{OUTPUT_NAME, PLACEHOLDER};
 
 /// The split loader's name: Leptos' hydration script and server look for
-/// `__wasm_split.<hash>.js` (and the manifest below) in the pkg directory.
+/// `__wasm_split.<hash>.js` (and the manifest) in the pkg directory.
 pub fn loader_name(hash: &str) -> String {
-    format!("__wasm_split.{hash}.js")
+    Kind::Split.file_name(OUTPUT_NAME, hash)
 }
 
+/// The manifest as the splitter writes it, before it is named.
 pub const MANIFEST: &str = "__wasm_split_manifest.json";
 
 /// Writes `<stage>/main/tailor_split.wasm` (for wasm-bindgen) and, in
