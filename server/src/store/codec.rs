@@ -121,4 +121,41 @@ mod tests {
         // 8 stores per doubling past 256 (plus 8 below): linear bytes written.
         assert!(stored.len() < 8 + 8 * 7, "{}", stored.len());
     }
+
+    /// An error with a cause under it, the way TLS and I/O errors come.
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl std::fmt::Display for Layer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Layer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1.as_deref().map(|e| e as _)
+        }
+    }
+
+    #[test]
+    fn an_error_names_every_cause_under_it_once() {
+        let chain = Layer(
+            "error performing TLS handshake",
+            Some(Box::new(Layer(
+                "invalid peer certificate: UnknownIssuer",
+                Some(Box::new(Layer("UnknownIssuer", None))),
+            ))),
+        );
+        // The last cause is already the end of the line above it.
+        assert_eq!(
+            with_causes(&chain),
+            "error performing TLS handshake: invalid peer certificate: UnknownIssuer"
+        );
+        assert_eq!(with_causes(&Layer("disk full", None)), "disk full");
+        assert_eq!(
+            backend(Layer("no route", Some(Box::new(Layer("refused", None))))).to_string(),
+            StoreError::Backend("no route: refused".into()).to_string()
+        );
+    }
 }

@@ -373,4 +373,191 @@ mod tests {
             .unwrap();
         assert_eq!(n, ok as i64);
     }
+
+    /// Waits until `n` writes wait in the writer's queue.
+    async fn queued(writer: &Writer, n: usize) {
+        let tx = writer.tx.as_ref().unwrap();
+        while QUEUE - tx.capacity() < n {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// A write that holds the writer until `release` is sent: what is sent
+    /// meanwhile waits in the queue.
+    async fn hold_the_writer(
+        writer: &Arc<Writer>,
+    ) -> (
+        std::sync::mpsc::Sender<()>,
+        tokio::task::JoinHandle<Result<(), StoreError>>,
+    ) {
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let (taken, started) = oneshot::channel::<()>();
+        let writer = writer.clone();
+        let first = tokio::spawn(async move {
+            writer
+                .run(move |_| {
+                    taken.send(()).unwrap();
+                    hold.recv().unwrap();
+                    Ok(())
+                })
+                .await
+        });
+        started.await.unwrap();
+        (release, first)
+    }
+
+    fn bare_state() -> WriterState {
+        WriterState {
+            conn: Connection::open_in_memory().unwrap(),
+            states: HashMap::new(),
+            cached_bytes: 0,
+            truncate_wal: false,
+        }
+    }
+
+    /// The bytes counted are the bytes held: taking a state out, or keeping
+    /// a job's state again at another size, gives its old size back, and a
+    /// budget filled exactly is still within it.
+    #[test]
+    fn the_cache_counts_exactly_what_it_holds() {
+        let mut w = bare_state();
+        let job = JobState::new(Uuid::new_v4());
+        w.keep(job.clone(), 1_000);
+        w.keep(job.clone(), 300);
+        assert_eq!(w.cached_bytes(), 300);
+        assert_eq!(w.take_state(job.job_id).map(|(_, n)| n), Some(300));
+        assert_eq!(w.cached_bytes(), 0);
+        assert!(w.take_state(job.job_id).is_none());
+
+        // Two halves fill the budget to the byte, and both stay.
+        let (a, b) = (JobState::new(Uuid::new_v4()), JobState::new(Uuid::new_v4()));
+        w.keep(a.clone(), CACHED_BYTES / 2);
+        w.keep(b.clone(), CACHED_BYTES - CACHED_BYTES / 2);
+        assert_eq!(w.cached_bytes(), CACHED_BYTES);
+        assert!(w.take_state(a.job_id).is_some() && w.take_state(b.job_id).is_some());
+        // One state as large as the whole budget is kept alone.
+        w.keep(a.clone(), CACHED_BYTES);
+        assert_eq!(w.take_state(a.job_id).map(|(_, n)| n), Some(CACHED_BYTES));
+    }
+
+    /// The budget holds the state of a long job on a large resume (a few
+    /// MB of insights and diffs), so its appends do not parse the stored
+    /// snapshot again and again.
+    #[test]
+    fn a_large_jobs_state_is_cached() {
+        let mut w = bare_state();
+        let big = JobState::new(Uuid::new_v4());
+        w.keep(big.clone(), 8 * 1024 * 1024);
+        assert!(w.take_state(big.job_id).is_some());
+    }
+
+    /// Writes queued while the writer is busy are committed together, at
+    /// most [`MAX_BATCH`] to a transaction. Each write reads, through a
+    /// second connection, how many rows are committed: the writes of one
+    /// transaction all see the same count.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn queued_writes_share_transactions_of_at_most_max_batch() {
+        let (writer, dir) = writer();
+        let committed = Arc::new(std::sync::Mutex::new(
+            Connection::open(dir.path().join("w.db")).unwrap(),
+        ));
+        let (release, first) = hold_the_writer(&writer).await;
+        let writes = 200i64;
+        let mut tasks = Vec::new();
+        for i in 0..writes {
+            let (writer, committed) = (writer.clone(), committed.clone());
+            tasks.push(tokio::spawn(async move {
+                writer
+                    .run(move |w| {
+                        w.conn
+                            .execute("INSERT INTO log (y) VALUES (?1)", [i])
+                            .map_err(|e| StoreError::Backend(e.to_string()))?;
+                        let seen: i64 = committed
+                            .lock()
+                            .unwrap()
+                            .query_row("SELECT count(*) FROM log", [], |r| r.get(0))
+                            .unwrap();
+                        Ok(seen)
+                    })
+                    .await
+            }));
+        }
+        queued(&writer, writes as usize).await;
+        release.send(()).unwrap();
+        first.await.unwrap().unwrap();
+        let mut per_transaction = std::collections::BTreeMap::<i64, usize>::new();
+        for t in tasks {
+            *per_transaction
+                .entry(t.await.unwrap().unwrap())
+                .or_default() += 1;
+        }
+        let sizes: Vec<usize> = per_transaction.values().copied().collect();
+        assert_eq!(sizes.iter().sum::<usize>(), writes as usize);
+        assert_eq!(sizes[0], MAX_BATCH, "transaction sizes {sizes:?}");
+        assert!(sizes.iter().all(|&n| n <= MAX_BATCH), "{sizes:?}");
+    }
+
+    /// Once a write has broken its batch's transaction, no later write of
+    /// the batch runs in it (each caller hears an error), and the next
+    /// batch starts clean: what it writes is committed.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn after_a_broken_batch_nothing_more_runs_in_it_and_the_next_commits() {
+        let (writer, dir) = writer();
+        let (release, first) = hold_the_writer(&writer).await;
+        // Ends the savepoint the writer opened for it: the writer's own
+        // RELEASE then fails, with the transaction still open.
+        let breaker = tokio::spawn({
+            let writer = writer.clone();
+            async move {
+                writer
+                    .run(|w| {
+                        w.conn.execute_batch("RELEASE write").unwrap();
+                        Ok(())
+                    })
+                    .await
+            }
+        });
+        queued(&writer, 1).await;
+        let ran_after = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let after = tokio::spawn({
+            let (writer, ran_after) = (writer.clone(), ran_after.clone());
+            async move {
+                writer
+                    .run(move |w| {
+                        ran_after.store(true, std::sync::atomic::Ordering::SeqCst);
+                        w.conn
+                            .execute("INSERT INTO log (y) VALUES (1)", [])
+                            .map_err(|e| StoreError::Backend(e.to_string()))?;
+                        Ok(())
+                    })
+                    .await
+            }
+        });
+        queued(&writer, 2).await;
+        release.send(()).unwrap();
+        first.await.unwrap().unwrap();
+        assert!(breaker.await.unwrap().is_err());
+        assert!(after.await.unwrap().is_err());
+        assert!(!ran_after.load(std::sync::atomic::Ordering::SeqCst));
+
+        writer
+            .run(|w| {
+                w.conn
+                    .execute("INSERT INTO log (y) VALUES (2)", [])
+                    .map_err(|e| StoreError::Backend(e.to_string()))?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+        drop(writer);
+        let conn = Connection::open(dir.path().join("w.db")).unwrap();
+        let rows: Vec<i64> = conn
+            .prepare("SELECT y FROM log")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows, vec![2]);
+    }
 }
