@@ -287,13 +287,7 @@ mod tests {
     /// that finishes gives its memory back.
     #[test]
     fn the_state_cache_is_bounded_by_bytes_and_drops_finished_jobs() {
-        let conn = Connection::open_in_memory().unwrap();
-        let mut w = WriterState {
-            conn,
-            states: HashMap::new(),
-            cached_bytes: 0,
-            truncate_wal: false,
-        };
+        let mut w = bare_state();
         let big = CACHED_BYTES / 10;
         for _ in 0..100 {
             w.keep(JobState::new(Uuid::new_v4()), big);
