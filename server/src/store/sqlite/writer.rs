@@ -266,7 +266,7 @@ fn truncate_wal(conn: &Connection) {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
+    use std::{future::Future, sync::Arc};
 
     use super::*;
 
@@ -368,12 +368,38 @@ mod tests {
         assert_eq!(n, ok as i64);
     }
 
-    /// Waits until `n` writes wait in the writer's queue.
-    async fn queued(writer: &Writer, n: usize) {
-        let tx = writer.tx.as_ref().unwrap();
-        while QUEUE - tx.capacity() < n {
-            tokio::task::yield_now().await;
-        }
+    /// How many writes wait in the writer's queue.
+    fn queue_len(writer: &Writer) -> usize {
+        QUEUE - writer.tx.as_ref().unwrap().capacity()
+    }
+
+    /// Queues `f` for the writer from the calling task, so that writes
+    /// queue in the order this is called (spawned senders race one another:
+    /// one may take its slot first and push its write after another's), and
+    /// returns what waits for the answer. The caller must hold the writer
+    /// (see [`hold_the_writer`]), or the count checked here could drop.
+    fn enqueue<T, F>(
+        writer: &Arc<Writer>,
+        f: F,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, StoreError>> + Send>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriterState) -> Result<T, StoreError> + Send + 'static,
+    {
+        let before = queue_len(writer);
+        let sender = writer.clone();
+        // Unconstrained: tokio's cooperative budget could otherwise make
+        // the send wait although the queue has room.
+        let mut answer = Box::pin(tokio::task::unconstrained(
+            async move { sender.run(f).await },
+        ));
+        let waker = futures::task::noop_waker();
+        let polled = answer
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(&waker));
+        assert!(polled.is_pending(), "the writer is not held");
+        assert_eq!(queue_len(writer), before + 1, "the write was not queued");
+        answer
     }
 
     /// A write that holds the writer until `release` is sent: what is sent
@@ -457,33 +483,27 @@ mod tests {
         ));
         let (release, first) = hold_the_writer(&writer).await;
         let writes = 200i64;
-        let mut tasks = Vec::new();
-        for i in 0..writes {
-            let (writer, committed) = (writer.clone(), committed.clone());
-            tasks.push(tokio::spawn(async move {
-                writer
-                    .run(move |w| {
-                        w.conn
-                            .execute("INSERT INTO log (y) VALUES (?1)", [i])
-                            .map_err(|e| StoreError::Backend(e.to_string()))?;
-                        let seen: i64 = committed
-                            .lock()
-                            .unwrap()
-                            .query_row("SELECT count(*) FROM log", [], |r| r.get(0))
-                            .unwrap();
-                        Ok(seen)
-                    })
-                    .await
-            }));
-        }
-        queued(&writer, writes as usize).await;
+        let answers: Vec<_> = (0..writes)
+            .map(|i| {
+                let committed = committed.clone();
+                enqueue(&writer, move |w| {
+                    w.conn
+                        .execute("INSERT INTO log (y) VALUES (?1)", [i])
+                        .map_err(|e| StoreError::Backend(e.to_string()))?;
+                    let seen: i64 = committed
+                        .lock()
+                        .unwrap()
+                        .query_row("SELECT count(*) FROM log", [], |r| r.get(0))
+                        .unwrap();
+                    Ok(seen)
+                })
+            })
+            .collect();
         release.send(()).unwrap();
         first.await.unwrap().unwrap();
         let mut per_transaction = std::collections::BTreeMap::<i64, usize>::new();
-        for t in tasks {
-            *per_transaction
-                .entry(t.await.unwrap().unwrap())
-                .or_default() += 1;
+        for seen in futures::future::join_all(answers).await {
+            *per_transaction.entry(seen.unwrap()).or_default() += 1;
         }
         let sizes: Vec<usize> = per_transaction.values().copied().collect();
         assert_eq!(sizes.iter().sum::<usize>(), writes as usize);
@@ -500,38 +520,25 @@ mod tests {
         let (release, first) = hold_the_writer(&writer).await;
         // Ends the savepoint the writer opened for it: the writer's own
         // RELEASE then fails, with the transaction still open.
-        let breaker = tokio::spawn({
-            let writer = writer.clone();
-            async move {
-                writer
-                    .run(|w| {
-                        w.conn.execute_batch("RELEASE write").unwrap();
-                        Ok(())
-                    })
-                    .await
-            }
+        let breaker = enqueue(&writer, |w| {
+            w.conn.execute_batch("RELEASE write").unwrap();
+            Ok(())
         });
-        queued(&writer, 1).await;
         let ran_after = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let after = tokio::spawn({
-            let (writer, ran_after) = (writer.clone(), ran_after.clone());
-            async move {
-                writer
-                    .run(move |w| {
-                        ran_after.store(true, std::sync::atomic::Ordering::SeqCst);
-                        w.conn
-                            .execute("INSERT INTO log (y) VALUES (1)", [])
-                            .map_err(|e| StoreError::Backend(e.to_string()))?;
-                        Ok(())
-                    })
-                    .await
+        let after = enqueue(&writer, {
+            let ran_after = ran_after.clone();
+            move |w| {
+                ran_after.store(true, std::sync::atomic::Ordering::SeqCst);
+                w.conn
+                    .execute("INSERT INTO log (y) VALUES (1)", [])
+                    .map_err(|e| StoreError::Backend(e.to_string()))?;
+                Ok(())
             }
         });
-        queued(&writer, 2).await;
         release.send(()).unwrap();
         first.await.unwrap().unwrap();
-        assert!(breaker.await.unwrap().is_err());
-        assert!(after.await.unwrap().is_err());
+        assert!(breaker.await.is_err());
+        assert!(after.await.is_err());
         assert!(!ran_after.load(std::sync::atomic::Ordering::SeqCst));
 
         writer
