@@ -139,19 +139,68 @@ pub fn problem_text(e: &ServerFnError) -> String {
 
 /// The language model this server sends resumes to for rewrites: what the
 /// upload page tells people before they start a job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModelInfo {
     /// Host (and port) the resume's text is sent to.
     pub host: String,
     pub model: String,
 }
 
-/// The configured model provider, `None` when rewriting stays on this server.
-#[server(endpoint = "model_provider", output = JsonAnswer)]
-pub async fn model_provider() -> Result<Option<ModelInfo>, ServerFnError> {
-    let lookup = use_context::<ssr::JobLookup>()
-        .ok_or_else(|| ServerFnError::new("job lookup is not configured"))?;
-    Ok(lookup.model)
+/// The configured model provider, `None` when rewriting stays on this
+/// server. It travels inside the page (a [`SharedValue`] the App root
+/// creates), as text: the upload page says where a resume goes without a
+/// request of its own, and the first page's bundle holds no JSON decoder
+/// for it (server/benches/first-load.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModelProvider(pub Option<ModelInfo>);
+
+impl std::fmt::Display for ModelProvider {
+    /// Empty for none, else the host, a line break and the model (a host
+    /// has no line break in it).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            None => Ok(()),
+            Some(m) => write!(f, "{}\n{}", m.host, m.model),
+        }
+    }
+}
+
+impl std::str::FromStr for ModelProvider {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.is_empty() {
+            return Ok(ModelProvider(None));
+        }
+        let (host, model) = s.split_once('\n').unwrap_or((s, ""));
+        Ok(ModelProvider(Some(ModelInfo {
+            host: host.to_string(),
+            model: model.to_string(),
+        })))
+    }
+}
+
+/// Puts the configured model provider in the context of everything under
+/// the caller: read on the server from the job lookup, in the browser from
+/// the page. Call it once, where server and browser run the same code in
+/// the same order (the App root): the page's value is found by position.
+pub fn provide_model_provider() {
+    let provider = SharedValue::new_str(|| {
+        #[cfg(feature = "ssr")]
+        {
+            ModelProvider(use_context::<ssr::JobLookup>().and_then(|lookup| lookup.model))
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            ModelProvider(None)
+        }
+    });
+    provide_context(provider.into_inner());
+}
+
+/// The model provider [`provide_model_provider`] put in the context.
+pub fn model_provider() -> Option<ModelInfo> {
+    use_context::<ModelProvider>().and_then(|provider| provider.0)
 }
 
 /// The job's current state, or `None` for an unknown job.
@@ -308,5 +357,37 @@ pub async fn decide(
             Err(_) => format!("The server answered {}.", response.status()),
         }),
         Err(_) => Err("Could not reach the server. Check your connection and try again.".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the server writes into the page is read back the same in the
+    /// browser: none as none, a model's host and name (even a name with a
+    /// line break or odd characters in it) as they were.
+    #[test]
+    fn the_model_provider_reads_back_as_written() {
+        let cases = [
+            ModelProvider(None),
+            ModelProvider(Some(ModelInfo {
+                host: "127.0.0.1:11434".into(),
+                model: "llama3.1:8b".into(),
+            })),
+            ModelProvider(Some(ModelInfo {
+                host: "api.example.com".into(),
+                model: "a model\nwith \"quotes\", <tags> and ünïcode".into(),
+            })),
+            ModelProvider(Some(ModelInfo {
+                host: "models.internal".into(),
+                model: String::new(),
+            })),
+        ];
+        for case in cases {
+            let text = case.to_string();
+            assert_eq!(text.parse::<ModelProvider>().unwrap(), case, "{text:?}");
+        }
+        assert_eq!(ModelProvider(None).to_string(), "");
     }
 }

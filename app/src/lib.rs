@@ -71,6 +71,7 @@ fn favicon() -> &'static str {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    api::provide_model_provider();
     mark_hydrated();
 
     view! {

@@ -2,13 +2,11 @@
 //! can find a job again after closing the tab. Read and written only in the
 //! browser (after hydration), so server and client render the same HTML.
 
-use serde::{Deserialize, Serialize};
-
 #[cfg(feature = "hydrate")]
 const KEY: &str = "tailor.recent-jobs";
 pub const MAX_RECENT: usize = 8;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RecentJob {
     pub id: String,
     /// What the job was about, as far as known when it was last seen.
@@ -32,7 +30,7 @@ pub fn load() -> Vec<RecentJob> {
     {
         storage()
             .and_then(|s| s.get_item(KEY).ok().flatten())
-            .and_then(|raw| serde_json::from_str(&raw).ok())
+            .map(|raw| browser_json::read(&raw))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "hydrate"))]
@@ -43,8 +41,57 @@ pub fn save(job: RecentJob) {
     let mut list = load();
     remember(&mut list, job);
     #[cfg(feature = "hydrate")]
-    if let (Some(s), Ok(raw)) = (storage(), serde_json::to_string(&list)) {
+    if let (Some(s), Some(raw)) = (storage(), browser_json::write(&list)) {
         let _ = s.set_item(KEY, &raw);
+    }
+}
+
+/// The list as JSON (`[{"id": …, "label": …}]`), read and written by the
+/// browser's own `JSON`: the upload page, which shows the list, is the
+/// first page most visits load, and serde_json's code would be the largest
+/// part of its bundle left (server/benches/first-load.md).
+#[cfg(feature = "hydrate")]
+mod browser_json {
+    use js_sys::{Array, Object, Reflect, JSON};
+    use wasm_bindgen::JsValue;
+
+    use super::{RecentJob, MAX_RECENT};
+
+    /// The jobs in `raw`; whatever is not a job with a text id and label
+    /// (an older format, a hand edit) is skipped.
+    pub fn read(raw: &str) -> Vec<RecentJob> {
+        let Ok(value) = JSON::parse(raw) else {
+            return Vec::new();
+        };
+        if !Array::is_array(&value) {
+            return Vec::new();
+        }
+        let text = |item: &JsValue, key: &str| {
+            Reflect::get(item, &JsValue::from_str(key))
+                .ok()
+                .and_then(|v| v.as_string())
+        };
+        Array::from(&value)
+            .iter()
+            .filter_map(|item| {
+                Some(RecentJob {
+                    id: text(&item, "id")?,
+                    label: text(&item, "label")?,
+                })
+            })
+            .take(MAX_RECENT)
+            .collect()
+    }
+
+    pub fn write(list: &[RecentJob]) -> Option<String> {
+        let array = Array::new();
+        for job in list {
+            let item = Object::new();
+            Reflect::set(&item, &"id".into(), &JsValue::from_str(&job.id)).ok()?;
+            Reflect::set(&item, &"label".into(), &JsValue::from_str(&job.label)).ok()?;
+            array.push(&item);
+        }
+        JSON::stringify(&array).ok()?.as_string()
     }
 }
 

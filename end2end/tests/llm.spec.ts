@@ -228,3 +228,25 @@ test("a model's rewrites stream onto the Processing page, the gates reject an in
     expect(text.toLowerCase()).not.toContain(INVENTED.toLowerCase());
   }
 });
+
+test("the browser knows the provider from the page itself: the About page names it, and the upload page it links to says where a resume goes", async ({
+  page,
+}) => {
+  await page.goto(`${base}/about`);
+  await hydrated(page);
+  const said = page.locator("p[data-model-host]");
+  await expect(said).toHaveAttribute("data-model-host", provider.host);
+  await expect(said).toContainText(`at ${provider.host}`);
+  await expect(page.getByText("No language model")).toHaveCount(0);
+  // An in-app navigation: the browser renders the upload page itself, from
+  // the value the first page carried, with no request for it.
+  const asked: string[] = [];
+  page.on("request", (r) => asked.push(new URL(r.url()).pathname));
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "New" }).click();
+  await expect(page).toHaveURL(`${base}/`);
+  const notice = page.locator(".model-notice");
+  await expect(notice).toHaveAttribute("data-model-host", provider.host);
+  await expect(notice).toContainText(model);
+  await expect(page.getByLabel("Run this job without the model (nothing is sent)")).toBeVisible();
+  expect(asked.filter((p) => p === "/" || p.startsWith("/api")), "no page or API request").toEqual([]);
+});

@@ -468,28 +468,38 @@ async fn the_api_key_reaches_the_provider_and_nothing_else() {
     assert!(!everything.contains("sk-test"));
 }
 
-/// Before a job starts, the upload page says where the resume goes; its
-/// form's box keeps one job away from the model.
+/// Before a job starts, the upload page (and the About page) says where the
+/// resume goes; its form's box keeps one job away from the model.
 #[tokio::test]
 async fn the_upload_page_names_the_provider_and_its_box_keeps_a_job_local() {
     let provider = Scripted::start(Script::Faithful).await;
     let server = server_for(&provider).await;
-    let page = |s: &TestServer| {
-        let url = s.url("/");
+    let page = |s: &TestServer, path: &str| {
+        let url = s.url(path);
         let client = s.client.clone();
         async move { client.get(url).send().await.unwrap().text().await.unwrap() }
     };
-    let html = page(&server).await;
+    let html = page(&server, "/").await;
     let host = provider.addr.to_string();
     assert!(
         html.contains(&format!("data-model-host=\"{host}\"")),
         "{html}"
     );
     assert!(html.contains("name=\"without_model\""));
+    // The About page says the same, and no longer that nothing leaves.
+    let about = page(&server, "/about").await;
+    assert!(
+        about.contains(&format!("data-model-host=\"{host}\"")),
+        "{about}"
+    );
+    assert!(!about.contains("No language model"), "{about}");
     let local = TestServer::start_configured(test_args()).await;
-    let html = page(&local).await;
+    let html = page(&local, "/").await;
     assert!(!html.contains("data-model-host"));
     assert!(html.contains("nothing is sent anywhere else"));
+    let about = page(&local, "/about").await;
+    assert!(!about.contains("data-model-host"));
+    assert!(about.contains("No language model or outside service sees"));
 
     let form = reqwest::multipart::Form::new()
         .text("resume_text", RESUME)

@@ -27,10 +27,7 @@ pub fn AboutPage() -> impl IntoView {
                 "What the posting asks for and your resume does not show is listed as "
                 "\u{201c}missing \u{2014} add only if true\u{201d}."
             </p>
-            <p>
-                "Everything runs on the server you are using. No language model or outside service sees "
-                "your resume; the only request Tailor makes is to fetch a job page when you give its URL."
-            </p>
+            {where_the_resume_goes()}
         </section>
         <section class="card prose" aria-labelledby="data-title">
             <h2 id="data-title">"Data and attribution"</h2>
@@ -40,6 +37,33 @@ pub fn AboutPage() -> impl IntoView {
                 <pre class="licence">{SKILLS_LICENSE}</pre>
             </details>
         </section>
+    }
+}
+
+/// Who sees the resume: this server only, or also the language model the
+/// operator configured, named as the upload page names it.
+fn where_the_resume_goes() -> impl IntoView {
+    match crate::api::model_provider() {
+        None => view! {
+            <p>
+                "Everything runs on the server you are using. No language model or outside service sees "
+                "your resume; the only request Tailor makes is to fetch a job page when you give its URL."
+            </p>
+        }
+        .into_any(),
+        Some(p) => {
+            let host_attr = p.host.clone();
+            view! {
+            <p data-model-host=host_attr>
+                "This server sends the text of your resume and of the posting to a language model ("
+                {p.model}") at "<strong>{p.host}</strong>", which proposes rewrites of your summary and "
+                "bullets; Tailor keeps only the rewrites that state nothing your resume does not. "
+                "You can run any job without it: the upload page has a box for that. "
+                "Apart from the model, the only request Tailor makes is to fetch a job page when you give its URL."
+            </p>
+            }
+            .into_any()
+        }
     }
 }
 

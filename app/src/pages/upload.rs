@@ -447,35 +447,28 @@ mod submit {
 /// from it. Said here, before the job starts.
 #[component]
 fn ModelNotice() -> impl IntoView {
-    let provider = Resource::new(|| (), |_| crate::api::model_provider());
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                match provider.await {
-                    Ok(Some(p)) => {
-                        let host_attr = p.host.clone();
-                        view! {
-                        <div class="model-notice" data-model-host=host_attr>
-                            <p>
-                                "This server asks a language model ("{p.model}") at "
-                                <strong>{p.host}</strong>
-                                " to propose rewrites of your summary and bullets: the text of your resume and of the posting is sent there. "
-                                "Tailor checks every proposed rewrite against your resume and uses only those that add no skill, number, employer, title, date, degree or certification."
-                            </p>
-                            <label class="check">
-                                <input type="checkbox" name="without_model" value="1"/>
-                                " Run this job without the model (nothing is sent)"
-                            </label>
-                        </div>
-                        }
-                        .into_any()
-                    }
-                    _ => view! {
-                        <p class="model-notice">"Everything runs on this server; nothing is sent anywhere else."</p>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+    match crate::api::model_provider() {
+        Some(p) => {
+            let host_attr = p.host.clone();
+            view! {
+                <div class="model-notice" data-model-host=host_attr>
+                    <p>
+                        "This server asks a language model ("{p.model}") at "
+                        <strong>{p.host}</strong>
+                        " to propose rewrites of your summary and bullets: the text of your resume and of the posting is sent there. "
+                        "Tailor checks every proposed rewrite against your resume and uses only those that add no skill, number, employer, title, date, degree or certification."
+                    </p>
+                    <label class="check">
+                        <input type="checkbox" name="without_model" value="1"/>
+                        " Run this job without the model (nothing is sent)"
+                    </label>
+                </div>
+            }
+            .into_any()
+        }
+        None => view! {
+            <p class="model-notice">"Everything runs on this server; nothing is sent anywhere else."</p>
+        }
+        .into_any(),
     }
 }
