@@ -68,8 +68,9 @@ for m in "${modules[@]}"; do
       -- --lib -- store::tests::sqlite store::sqlite store::codec ;;
     # The lifecycle service, through the router; instances:: needs
     # TAILOR_TEST_DATABASE_URL (scripts/postgres.sh) for the notices and
-    # takeover between two instances.
-    lifecycle) run lifecycle -p tailor-server -f server/src/jobs.rs -- --test suite -- control:: lifecycle:: restart:: instances:: ;;
+    # takeover between two instances; llm::the_upload_page_names… is the
+    # test of a job kept away from the model (start's without_model).
+    lifecycle) run lifecycle -p tailor-server -f server/src/jobs.rs -- --test suite -- control:: lifecycle:: restart:: instances:: llm::the_upload_page_names ;;
     *) echo "unknown module $m" >&2; exit 2 ;;
   esac
 done

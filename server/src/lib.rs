@@ -115,16 +115,19 @@ fn provider(config: &ServeArgs) -> Option<Arc<llm::Provider>> {
 /// jobs resume from their checkpoints (or end as interrupted when they
 /// cannot: see [`jobs::Jobs::recover`]); with a shared one, they may be
 /// running elsewhere, so this instance takes over those whose run lease
-/// expires instead, now and from then on. Errs only if the store cannot
-/// list its unfinished jobs: one job never stops the server starting.
+/// expires instead, now and from then on. Returns what recovery did (none
+/// with a shared store). Errs only if the store cannot list its unfinished
+/// jobs: one job never stops the server starting.
 pub async fn start_background_work(
     state: &AppState,
     retention: std::time::Duration,
-) -> Result<(), store::StoreError> {
+) -> Result<Option<jobs::Recovery>, store::StoreError> {
+    let mut recovered = None;
     if state.hub.store().is_shared() {
         state.jobs.take_over_abandoned();
     } else {
         let recovery = state.jobs.recover().await?;
+        recovered = Some(recovery);
         if recovery != jobs::Recovery::default() {
             tracing::warn!(
                 resumed = recovery.resumed,
@@ -140,7 +143,7 @@ pub async fn start_background_work(
             .clone()
             .run_sweeper(retention, retention.min(std::time::Duration::from_secs(60))),
     );
-    Ok(())
+    Ok(recovered)
 }
 
 /// The whole HTTP surface: the API, the metrics, the server-rendered pages

@@ -20,6 +20,7 @@ use tailor_common::{
 };
 use tailor_server::{
     access::{owner_cookie_header, owner_key_for_token},
+    jobs::Recovery,
     pipeline::{MAX_PICKUPS, RESUMED},
     store::{JobInputs, JobStore, ResumeUpload, SqliteStore, ENDING_RESERVE, MAX_EVENTS_PER_JOB},
 };
@@ -184,15 +185,16 @@ async fn job_with(store: &dyn JobStore, events: impl IntoIterator<Item = EventBo
 }
 
 /// Start-up resumes what it can, ends what it cannot, and starts either way:
-/// a job resumed as often as allowed, and one whose log is at the event cap,
-/// end as `interrupted` with `done`; one cut off in its ending gets its
-/// `done`; one the store cannot read is logged and left; the ordinary one
-/// beside them resumes and completes.
+/// a job resumed as often as allowed, one whose log is at the event cap and
+/// one without room for a run's opening and ending (8 events short of the
+/// cap), end as `interrupted` with `done`; one cut off in its ending gets
+/// its `done`; one the store cannot read is logged and left; the ordinary
+/// one beside them resumes and completes. Start-up counts each of these.
 #[test]
 fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let setup = tokio::runtime::Runtime::new().unwrap();
-    let (looping, full, ending, ordinary, broken) = setup.block_on(async {
+    let (looping, full, nearly_full, ending, ordinary, broken) = setup.block_on(async {
         let store = SqliteStore::open(dir.path()).unwrap();
         let mut resumed = vec![
             status(JobStatus::Started, None),
@@ -213,6 +215,10 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
             .into_iter()
             .chain((2..MAX_EVENTS_PER_JOB).map(metric));
         let full = job_with(&store, at_cap).await;
+        let short_of_room = [status(JobStatus::Started, None), analyzing()]
+            .into_iter()
+            .chain((2..MAX_EVENTS_PER_JOB - 8).map(metric));
+        let nearly_full = job_with(&store, short_of_room).await;
         let ending = job_with(
             &store,
             [
@@ -223,7 +229,7 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
         .await;
         let ordinary = job_with(&store, [status(JobStatus::Started, None), analyzing()]).await;
         let broken = job_with(&store, [status(JobStatus::Started, None), analyzing()]).await;
-        (looping, full, ending, ordinary, broken)
+        (looping, full, nearly_full, ending, ordinary, broken)
     });
     drop(setup);
     // One job the store cannot read (a snapshot mangled on disk): start-up
@@ -239,6 +245,15 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
     drop(file);
 
     let mut process = start(dir.path());
+    assert_eq!(
+        process.server.recovery,
+        Some(Recovery {
+            resumed: 1,
+            ended: 4,
+            failed: 1
+        }),
+        "the ordinary job resumed; the looping, full, nearly full and ending ones ended; the unreadable one failed"
+    );
     // The browser that owns the jobs written straight into the store.
     let jar = Arc::new(reqwest::cookie::Jar::default());
     jar.add_cookie_str(
@@ -257,7 +272,7 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
                 .map(|f| f.envelope())
                 .collect::<Vec<_>>()
         };
-        for (job, why) in [(looping, "before"), (full, "full")] {
+        for (job, why) in [(looping, "before"), (full, "full"), (nearly_full, "full")] {
             let log = events(job).await;
             let error = log
                 .iter()

@@ -116,6 +116,9 @@ pub struct TestServer {
     /// A browser: its cookies are in `jar`.
     pub client: reqwest::Client,
     pub jar: Arc<reqwest::cookie::Jar>,
+    /// What start-up recovery did (only [`TestServer::start_on`] with a
+    /// store of its own runs it).
+    pub recovery: Option<tailor_server::jobs::Recovery>,
     /// Keeps the store's directory or database while the server runs.
     store_lifetime: Option<Box<dyn std::any::Any + Send + Sync>>,
 }
@@ -155,10 +158,13 @@ impl TestServer {
         let options = LeptosOptions::builder().output_name("tailor").build();
         let shutdown = CancellationToken::new();
         let state = build_state(config, options, store, shutdown.clone());
-        tailor_server::start_background_work(&state, Duration::from_secs(86_400))
+        let recovery = tailor_server::start_background_work(&state, Duration::from_secs(86_400))
             .await
             .unwrap();
-        Self::serve(state, shutdown).await
+        Self {
+            recovery,
+            ..Self::serve(state, shutdown).await
+        }
     }
 
     /// A server with this configuration, on the test store ([`STORE_VAR`]).
@@ -191,6 +197,7 @@ impl TestServer {
             handle,
             client: browser_with(jar.clone()),
             jar,
+            recovery: None,
             store_lifetime: None,
         }
     }
