@@ -36,6 +36,11 @@ pub enum JobsError {
     Store(#[from] StoreError),
 }
 
+/// How many events short of [`MAX_EVENTS_PER_JOB`] an unfinished job's log
+/// must be for start-up to resume it: a resumed run needs room for at least
+/// its opening and an ending.
+pub const RESUME_ROOM: usize = 8;
+
 /// What start-up recovery did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Recovery {
@@ -232,8 +237,8 @@ impl Jobs {
             return Ok(None);
         }
         let pickups = pickups_of_this_run(hub, job_id).await?;
-        // A resumed run needs room for at least its opening and an ending.
-        let room = usize::try_from(state.last_seq).is_ok_and(|n| n + 8 < MAX_EVENTS_PER_JOB);
+        let room =
+            usize::try_from(state.last_seq).is_ok_and(|n| n + RESUME_ROOM < MAX_EVENTS_PER_JOB);
         let inputs = hub.store().inputs(job_id).await?;
         let why = match (inputs, pickups >= MAX_PICKUPS, room) {
             (Some(inputs), false, true) => return Ok(Some(inputs)),

@@ -122,12 +122,11 @@ pub async fn start_background_work(
     state: &AppState,
     retention: std::time::Duration,
 ) -> Result<Option<jobs::Recovery>, store::StoreError> {
-    let mut recovered = None;
-    if state.hub.store().is_shared() {
+    let recovered = if state.hub.store().is_shared() {
         state.jobs.take_over_abandoned();
+        None
     } else {
         let recovery = state.jobs.recover().await?;
-        recovered = Some(recovery);
         if recovery != jobs::Recovery::default() {
             tracing::warn!(
                 resumed = recovery.resumed,
@@ -136,7 +135,8 @@ pub async fn start_background_work(
                 "recovered the jobs the last shutdown interrupted"
             );
         }
-    }
+        Some(recovery)
+    };
     tokio::spawn(
         state
             .hub

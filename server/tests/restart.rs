@@ -20,7 +20,7 @@ use tailor_common::{
 };
 use tailor_server::{
     access::{owner_cookie_header, owner_key_for_token},
-    jobs::Recovery,
+    jobs::{Recovery, RESUME_ROOM},
     pipeline::{MAX_PICKUPS, RESUMED},
     store::{JobInputs, JobStore, ResumeUpload, SqliteStore, ENDING_RESERVE, MAX_EVENTS_PER_JOB},
 };
@@ -186,8 +186,8 @@ async fn job_with(store: &dyn JobStore, events: impl IntoIterator<Item = EventBo
 
 /// Start-up resumes what it can, ends what it cannot, and starts either way:
 /// a job resumed as often as allowed, one whose log is at the event cap and
-/// one without room for a run's opening and ending (8 events short of the
-/// cap), end as `interrupted` with `done`; one cut off in its ending gets
+/// one without room for a run's opening and ending (`RESUME_ROOM` events
+/// short of the cap), end as `interrupted` with `done`; one cut off in its ending gets
 /// its `done`; one the store cannot read is logged and left; the ordinary
 /// one beside them resumes and completes. Start-up counts each of these.
 #[test]
@@ -217,7 +217,7 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
         let full = job_with(&store, at_cap).await;
         let short_of_room = [status(JobStatus::Started, None), analyzing()]
             .into_iter()
-            .chain((2..MAX_EVENTS_PER_JOB - 8).map(metric));
+            .chain((2..MAX_EVENTS_PER_JOB - RESUME_ROOM).map(metric));
         let nearly_full = job_with(&store, short_of_room).await;
         let ending = job_with(
             &store,
