@@ -4,7 +4,7 @@
 //! last process left unfinished. Routes and server-side rendering only
 //! parse, call this, and answer.
 //!
-//! Every run is claimed in [`Runs`] before anything is written, under one
+//! Every run is claimed in [`Runs`](pipeline::Runs) before anything is written, under one
 //! lock that counts the running jobs: the running-jobs limit holds however
 //! many requests arrive at once.
 
@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     hub::{now_ms, Hub},
-    pipeline::{self, pickups_of_this_run, PipelineContext, Refused, Runs, MAX_PICKUPS, RESUMED},
+    pipeline::{self, pickups_of_this_run, PipelineContext, Refused, MAX_PICKUPS, RESUMED},
     store::{self, JobInputs, OwnerKey, StoreError, MAX_EVENTS_PER_JOB},
 };
 
@@ -65,10 +65,6 @@ impl Jobs {
 
     pub fn hub(&self) -> &Arc<Hub> {
         &self.ctx.hub
-    }
-
-    pub fn runs(&self) -> &Arc<Runs> {
-        &self.ctx.runs
     }
 
     pub fn pipeline_context(&self) -> PipelineContext {

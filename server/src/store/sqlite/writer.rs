@@ -511,6 +511,40 @@ mod tests {
         assert!(sizes.iter().all(|&n| n <= MAX_BATCH), "{sizes:?}");
     }
 
+    fn insert(w: &mut WriterState, y: i64) -> Result<(), StoreError> {
+        w.conn
+            .execute("INSERT INTO log (y) VALUES (?1)", [y])
+            .map(|_| ())
+            .map_err(|e| StoreError::Backend(e.to_string()))
+    }
+
+    /// Only a batch that asks for it (a removal: the deleted text must
+    /// leave the files) checkpoints and truncates the WAL. Every other
+    /// commit stays in the WAL for SQLite's own checkpoints to merge,
+    /// instead of each append paying for a checkpoint of its own.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn only_a_batch_that_asks_truncates_the_wal() {
+        let (writer, dir) = writer();
+        let wal = || {
+            std::fs::metadata(dir.path().join("w.db-wal"))
+                .map(|m| m.len())
+                .unwrap_or(0)
+        };
+        writer.run(|w| insert(w, 1)).await.unwrap();
+        assert!(wal() > 0, "an ordinary commit was checkpointed");
+        writer
+            .run(|w| {
+                insert(w, 2)?;
+                w.truncate_wal_after_commit();
+                Ok(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(wal(), 0, "the removal's commit left the WAL in place");
+        writer.run(|w| insert(w, 3)).await.unwrap();
+        assert!(wal() > 0, "the request outlived the batch that made it");
+    }
+
     /// Once a write has broken its batch's transaction, no later write of
     /// the batch runs in it (each caller hears an error), and the next
     /// batch starts clean: what it writes is committed.
