@@ -307,3 +307,62 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
     });
     process.kill();
 }
+
+/// A job start-up resumes waits for room under the running-jobs limit. It
+/// is still running while it waits, so a retry of it is refused as one
+/// (409), never started beside its resume or refused as "busy".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_job_waiting_for_room_is_not_retried_beside_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let (page, release) = common::held_page_server(fixture("jobs/gdg_jd_data_analyst.txt")).await;
+    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
+    let held = JobInputs {
+        job_text: None,
+        job_url: Some(page),
+        ..inputs()
+    };
+    let mut jobs = Vec::new();
+    for _ in 0..2 {
+        let id = Uuid::new_v4();
+        store
+            .create_owned(id, Some(&owner_key_for_token(BROWSER)), held.clone(), 1)
+            .await
+            .unwrap();
+        for (i, body) in [status(JobStatus::Started, None), analyzing()]
+            .into_iter()
+            .enumerate()
+        {
+            store.append(id, body, 2 + i as i64).await.unwrap();
+        }
+        jobs.push(id);
+    }
+    let mut server = common::TestServer::start_on_configured(
+        store,
+        tailor_server::config::ServeArgs {
+            max_running_jobs: 1,
+            ..common::test_args()
+        },
+    )
+    .await;
+    assert_eq!(server.recovery.map(|r| r.resumed), Some(2));
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(
+        &owner_cookie_header(BROWSER),
+        &server.url("/").parse().unwrap(),
+    );
+    server.client = common::browser_with(jar);
+    for job in &jobs {
+        let response = server
+            .client
+            .post(server.url(&format!("/api/jobs/{job}/retry")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            409,
+            "retry of {job}, one running and one waiting"
+        );
+    }
+    release.send(true).unwrap();
+}

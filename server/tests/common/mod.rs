@@ -150,10 +150,19 @@ impl TestServer {
     /// previous process left unfinished are ended first, or with a shared
     /// store, taken over when their lease (`SHARED_LEASE_SECS`) expires.
     pub async fn start_on(store: Arc<dyn tailor_server::store::JobStore>) -> Self {
+        Self::start_on_configured(store, test_args()).await
+    }
+
+    /// [`TestServer::start_on`] with `config` (private job URLs allowed,
+    /// the test lease).
+    pub async fn start_on_configured(
+        store: Arc<dyn tailor_server::store::JobStore>,
+        config: ServeArgs,
+    ) -> Self {
         let config = ServeArgs {
             allow_private_urls: true,
             lease_secs: SHARED_LEASE_SECS,
-            ..test_args()
+            ..config
         };
         let options = LeptosOptions::builder().output_name("tailor").build();
         let shutdown = CancellationToken::new();
