@@ -133,13 +133,7 @@ async fn a_retry_keeps_the_steps_the_earlier_run_finished() {
         store.save_checkpoint(job, step, data).await.unwrap();
     }
 
-    let response = server
-        .client
-        .post(server.url(&format!("/api/jobs/{job}/retry")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 202);
+    assert_eq!(server.retry(job).await, 202);
     let (_, frames) = server
         .read_stream(job, "", Some(&earlier_len.to_string()))
         .await;

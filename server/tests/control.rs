@@ -139,13 +139,7 @@ async fn retry_runs_a_failed_job_again_on_the_same_log() {
         "{error:?}"
     );
 
-    let response = server
-        .client
-        .post(server.url(&format!("/api/jobs/{job}/retry")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 202);
+    assert_eq!(server.retry(job).await, 202);
     // A client holding the failed state reconnects at its cursor and sees the retry.
     let second = events(&server, job, failed_at).await;
     assert_eq!(second.first().unwrap().seq, failed_at + 1, "seq continues");
@@ -159,13 +153,7 @@ async fn retry_runs_a_failed_job_again_on_the_same_log() {
     assert_eq!(client, snapshot);
 
     // A completed job has nothing to retry.
-    let response = server
-        .client
-        .post(server.url(&format!("/api/jobs/{job}/retry")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 409);
+    assert_eq!(server.retry(job).await, 409);
 }
 
 #[tokio::test]

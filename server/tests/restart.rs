@@ -19,7 +19,7 @@ use tailor_common::{
     StepProgressPayload, StepStatus,
 };
 use tailor_server::{
-    access::{owner_cookie_header, owner_key_for_token},
+    access::owner_key_for_token,
     jobs::{Recovery, RESUME_ROOM},
     pipeline::{MAX_PICKUPS, RESUMED},
     store::{JobInputs, JobStore, ResumeUpload, SqliteStore, ENDING_RESERVE, MAX_EVENTS_PER_JOB},
@@ -173,9 +173,18 @@ fn analyzing() -> EventBody {
 
 /// The log of a job as a dead process could have left it.
 async fn job_with(store: &dyn JobStore, events: impl IntoIterator<Item = EventBody>) -> Uuid {
+    job_of(store, inputs(), events).await
+}
+
+/// [`job_with`] on these inputs.
+async fn job_of(
+    store: &dyn JobStore,
+    inputs: JobInputs,
+    events: impl IntoIterator<Item = EventBody>,
+) -> Uuid {
     let id = Uuid::new_v4();
     store
-        .create_owned(id, Some(&owner_key_for_token(BROWSER)), inputs(), 1)
+        .create_owned(id, Some(&owner_key_for_token(BROWSER)), inputs, 1)
         .await
         .unwrap();
     for (i, body) in events.into_iter().enumerate() {
@@ -255,12 +264,7 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
         "the ordinary job resumed; the looping, full, nearly full and ending ones ended; the unreadable one failed"
     );
     // The browser that owns the jobs written straight into the store.
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    jar.add_cookie_str(
-        &owner_cookie_header(BROWSER),
-        &process.server.url("/").parse().unwrap(),
-    );
-    process.server.client = common::browser_with(jar);
+    process.server.browse_as(BROWSER);
     process.runtime.block_on(async {
         let server = &process.server;
         let events = |job: Uuid| async move {
@@ -323,18 +327,8 @@ async fn a_resumed_job_waiting_for_room_is_not_retried_beside_itself() {
     };
     let mut jobs = Vec::new();
     for _ in 0..2 {
-        let id = Uuid::new_v4();
-        store
-            .create_owned(id, Some(&owner_key_for_token(BROWSER)), held.clone(), 1)
-            .await
-            .unwrap();
-        for (i, body) in [status(JobStatus::Started, None), analyzing()]
-            .into_iter()
-            .enumerate()
-        {
-            store.append(id, body, 2 + i as i64).await.unwrap();
-        }
-        jobs.push(id);
+        let events = [status(JobStatus::Started, None), analyzing()];
+        jobs.push(job_of(store.as_ref(), held.clone(), events).await);
     }
     let mut server = common::TestServer::start_on_configured(
         store,
@@ -345,21 +339,10 @@ async fn a_resumed_job_waiting_for_room_is_not_retried_beside_itself() {
     )
     .await;
     assert_eq!(server.recovery.map(|r| r.resumed), Some(2));
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    jar.add_cookie_str(
-        &owner_cookie_header(BROWSER),
-        &server.url("/").parse().unwrap(),
-    );
-    server.client = common::browser_with(jar);
+    server.browse_as(BROWSER);
     for job in &jobs {
-        let response = server
-            .client
-            .post(server.url(&format!("/api/jobs/{job}/retry")))
-            .send()
-            .await
-            .unwrap();
         assert_eq!(
-            response.status(),
+            server.retry(*job).await,
             409,
             "retry of {job}, one running and one waiting"
         );

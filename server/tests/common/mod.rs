@@ -243,6 +243,28 @@ impl TestServer {
             .unwrap_or_else(|| panic!("no metric {line_start} in {text}"))
     }
 
+    /// POSTs the job's retry and answers its status code.
+    pub async fn retry(&self, job: uuid::Uuid) -> u16 {
+        self.client
+            .post(self.url(&format!("/api/jobs/{job}/retry")))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
+    /// Makes this server's client the browser that holds `token`'s cookie.
+    pub fn browse_as(&mut self, token: &str) {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        jar.add_cookie_str(
+            &tailor_server::access::owner_cookie_header(token),
+            &self.url("/").parse().unwrap(),
+        );
+        self.client = browser_with(jar.clone());
+        self.jar = jar;
+    }
+
     pub async fn snapshot(&self, job: uuid::Uuid) -> tailor_common::JobState {
         self.get_json(&format!("/api/jobs/{job}/snapshot")).await
     }

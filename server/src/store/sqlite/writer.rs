@@ -563,10 +563,7 @@ mod tests {
             let ran_after = ran_after.clone();
             move |w| {
                 ran_after.store(true, std::sync::atomic::Ordering::SeqCst);
-                w.conn
-                    .execute("INSERT INTO log (y) VALUES (1)", [])
-                    .map_err(|e| StoreError::Backend(e.to_string()))?;
-                Ok(())
+                insert(w, 1)
             }
         });
         release.send(()).unwrap();
@@ -575,15 +572,7 @@ mod tests {
         assert!(after.await.is_err());
         assert!(!ran_after.load(std::sync::atomic::Ordering::SeqCst));
 
-        writer
-            .run(|w| {
-                w.conn
-                    .execute("INSERT INTO log (y) VALUES (2)", [])
-                    .map_err(|e| StoreError::Backend(e.to_string()))?;
-                Ok(())
-            })
-            .await
-            .unwrap();
+        writer.run(|w| insert(w, 2)).await.unwrap();
         drop(writer);
         let conn = Connection::open(dir.path().join("w.db")).unwrap();
         let rows: Vec<i64> = conn
