@@ -198,12 +198,14 @@ async fn job_of(
 /// one without room for a run's opening and ending (`RESUME_ROOM` events
 /// short of the cap), end as `interrupted` with `done`; one cut off in its ending gets
 /// its `done`; one the store cannot read is logged and left; the ordinary
-/// one beside them resumes and completes. Start-up counts each of these.
+/// one beside them resumes and completes, and so does (within the cap) one
+/// a single event past the room a resume needs. Start-up counts each of
+/// these.
 #[test]
 fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let setup = tokio::runtime::Runtime::new().unwrap();
-    let (looping, full, nearly_full, ending, ordinary, broken) = setup.block_on(async {
+    let (looping, full, nearly_full, just_room, ending, ordinary, broken) = setup.block_on(async {
         let store = SqliteStore::open(dir.path()).unwrap();
         let mut resumed = vec![
             status(JobStatus::Started, None),
@@ -228,6 +230,10 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
             .into_iter()
             .chain((2..MAX_EVENTS_PER_JOB - RESUME_ROOM).map(metric));
         let nearly_full = job_with(&store, short_of_room).await;
+        let with_room = [status(JobStatus::Started, None), analyzing()]
+            .into_iter()
+            .chain((2..MAX_EVENTS_PER_JOB - RESUME_ROOM - 1).map(metric));
+        let just_room = job_with(&store, with_room).await;
         let ending = job_with(
             &store,
             [
@@ -238,7 +244,15 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
         .await;
         let ordinary = job_with(&store, [status(JobStatus::Started, None), analyzing()]).await;
         let broken = job_with(&store, [status(JobStatus::Started, None), analyzing()]).await;
-        (looping, full, nearly_full, ending, ordinary, broken)
+        (
+            looping,
+            full,
+            nearly_full,
+            just_room,
+            ending,
+            ordinary,
+            broken,
+        )
     });
     drop(setup);
     // One job the store cannot read (a snapshot mangled on disk): start-up
@@ -257,11 +271,11 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
     assert_eq!(
         process.server.recovery,
         Some(Recovery {
-            resumed: 1,
+            resumed: 2,
             ended: 4,
             failed: 1
         }),
-        "the ordinary job resumed; the looping, full, nearly full and ending ones ended; the unreadable one failed"
+        "the ordinary job and the one with just room resumed; the looping, full, nearly full and ending ones ended; the unreadable one failed"
     );
     // The browser that owns the jobs written straight into the store.
     process.server.browse_as(BROWSER);
@@ -293,6 +307,12 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
             assert_eq!(state.status, JobStatus::Failed);
             assert!(state.steps.iter().all(|s| s.status != StepStatus::Running));
         }
+        // Resumed, not ended at start-up; the event cap ends its run.
+        let log = events(just_room).await;
+        assert!(log.iter().any(|e| matches!(&e.body,
+            EventBody::JobStatus(p) if p.reason.as_deref() == Some(RESUMED))));
+        assert!(log.last().unwrap().is_done());
+        assert!(log.len() <= MAX_EVENTS_PER_JOB + ENDING_RESERVE + 1);
         let log = events(ending).await;
         assert_eq!(log.len(), 3);
         assert!(matches!(&log[2].body, EventBody::Done(d) if d.status == DoneStatus::Failed));
