@@ -521,6 +521,7 @@ async fn main() {
     // streams it just accepted before its memory per stream is read.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let open = proc_of(args.pid);
+    let loader_open = proc_of(Some(std::process::id()));
     let _ = release.send(true);
     let burst = Instant::now();
     let deadline = t0 + args.deadline;
@@ -530,6 +531,7 @@ async fn main() {
     }
     let burst_secs = burst.elapsed().as_secs_f64();
     let after = proc_of(args.pid);
+    let loader_after = proc_of(Some(std::process::id()));
     let mut lat = std::mem::take(&mut *tally.latencies.lock().unwrap());
     lat.sort_unstable();
     let hz = 100.0;
@@ -539,7 +541,7 @@ async fn main() {
         0.0
     };
     println!(
-        "{{\"target\":\"{}\",\"jobs\":{},\"viewers_per_job\":{},\"streams\":{},\"connected\":{},\"finished\":{},\"failed\":{},\"gaps\":{},\"repeats\":{},\"reconnects\":{},\"events\":{},\"connect_s\":{:.2},\"burst_s\":{:.2},\"p50_ms\":{},\"p90_ms\":{},\"p99_ms\":{},\"max_ms\":{},\"rss_before_kb\":{},\"rss_open_kb\":{},\"rss_per_stream_bytes\":{:.0},\"cpu_s\":{:.2}}}",
+        "{{\"target\":\"{}\",\"jobs\":{},\"viewers_per_job\":{},\"streams\":{},\"connected\":{},\"finished\":{},\"failed\":{},\"gaps\":{},\"repeats\":{},\"reconnects\":{},\"events\":{},\"connect_s\":{:.2},\"burst_s\":{:.2},\"p50_ms\":{},\"p90_ms\":{},\"p99_ms\":{},\"max_ms\":{},\"rss_before_kb\":{},\"rss_open_kb\":{},\"rss_per_stream_bytes\":{:.0},\"cpu_s\":{:.2},\"burst_cpu_s\":{:.2},\"loader_burst_cpu_s\":{:.2}}}",
         if args.peer { "peer" } else { "tailor" },
         args.jobs,
         args.viewers,
@@ -561,5 +563,10 @@ async fn main() {
         open.rss_kb,
         per_stream,
         (after.cpu_ticks.saturating_sub(before.cpu_ticks)) as f64 / hz,
+        // The burst alone, the server's and this loader's: on one machine
+        // they share its cores, and their sum bounds how fast the burst
+        // can be delivered.
+        (after.cpu_ticks.saturating_sub(open.cpu_ticks)) as f64 / hz,
+        (loader_after.cpu_ticks.saturating_sub(loader_open.cpu_ticks)) as f64 / hz,
     );
 }
