@@ -198,9 +198,9 @@ async fn job_of(
 /// one without room for a run's opening and ending (`RESUME_ROOM` events
 /// short of the cap), end as `interrupted` with `done`; one cut off in its ending gets
 /// its `done`; one the store cannot read is logged and left; the ordinary
-/// one beside them resumes and completes, and so does (within the cap) one
-/// a single event past the room a resume needs. Start-up counts each of
-/// these.
+/// one beside them resumes and completes, and so does (within the cap) the
+/// longest log that still leaves a resume its room, one event shorter than
+/// the refused one. Start-up counts each of these.
 #[test]
 fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
     let dir = tempfile::tempdir().unwrap();
