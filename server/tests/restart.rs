@@ -214,26 +214,23 @@ fn start_up_ends_the_jobs_it_cannot_resume_and_resumes_the_rest() {
         resumed.extend((0..MAX_PICKUPS).map(|_| status(JobStatus::Running, Some(RESUMED))));
         resumed.push(analyzing());
         let looping = job_with(&store, resumed).await;
-        let metric = |i: usize| {
-            EventBody::MetricUpdate(MetricPayload {
-                key: format!("m{}", i % 8),
-                value: i as f64,
-                unit: None,
-                label: Some("filler".into()),
-            })
+        // A log of `len` events: a run's opening, then filler metrics.
+        let log_of = |len: usize| {
+            let metric = |i: usize| {
+                EventBody::MetricUpdate(MetricPayload {
+                    key: format!("m{}", i % 8),
+                    value: i as f64,
+                    unit: None,
+                    label: Some("filler".into()),
+                })
+            };
+            [status(JobStatus::Started, None), analyzing()]
+                .into_iter()
+                .chain((2..len).map(metric))
         };
-        let at_cap = [status(JobStatus::Started, None), analyzing()]
-            .into_iter()
-            .chain((2..MAX_EVENTS_PER_JOB).map(metric));
-        let full = job_with(&store, at_cap).await;
-        let short_of_room = [status(JobStatus::Started, None), analyzing()]
-            .into_iter()
-            .chain((2..MAX_EVENTS_PER_JOB - RESUME_ROOM).map(metric));
-        let nearly_full = job_with(&store, short_of_room).await;
-        let with_room = [status(JobStatus::Started, None), analyzing()]
-            .into_iter()
-            .chain((2..MAX_EVENTS_PER_JOB - RESUME_ROOM - 1).map(metric));
-        let just_room = job_with(&store, with_room).await;
+        let full = job_with(&store, log_of(MAX_EVENTS_PER_JOB)).await;
+        let nearly_full = job_with(&store, log_of(MAX_EVENTS_PER_JOB - RESUME_ROOM)).await;
+        let just_room = job_with(&store, log_of(MAX_EVENTS_PER_JOB - RESUME_ROOM - 1)).await;
         let ending = job_with(
             &store,
             [
